@@ -1,0 +1,49 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let settings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+  name: "flow",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "flow", targets: ["flow"]),
+    .library(name: "FlowTraining", targets: ["FlowTraining"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+  ],
+  targets: [
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+    .target(name: "FlowCore", dependencies: [
+      .product(name: "Logging", package: "swift-log"),
+      .product(name: "OrderedCollections", package: "swift-collections"),
+    ], swiftSettings: settings),
+    .target(name: "FlowExpressions", dependencies: ["FlowCore"], swiftSettings: settings),
+    .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "Yams"], swiftSettings: settings),
+    .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
+    .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition"], swiftSettings: settings),
+    .target(name: "FlowSteps", dependencies: ["FlowCore"], swiftSettings: settings),
+    .target(name: "FlowTraining", swiftSettings: settings),
+    .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
+    .target(name: "FlowCommands", dependencies: [
+      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler",
+      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ], swiftSettings: settings),
+    .executableTarget(name: "flow", dependencies: ["FlowCommands"], swiftSettings: settings),
+    .executableTarget(name: "flow-bench", dependencies: ["FlowCommands"], swiftSettings: settings),
+    .executableTarget(name: "flow-train-bench", dependencies: ["FlowTraining"], swiftSettings: settings),
+
+    .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: settings),
+    .testTarget(name: "FlowExpressionsTests", dependencies: ["FlowExpressions"], swiftSettings: settings),
+    .testTarget(name: "FlowDefinitionTests", dependencies: ["FlowDefinition"], resources: [.copy("Fixtures")], swiftSettings: settings),
+    .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore"], swiftSettings: settings),
+    .testTarget(name: "FlowExecutorTests", dependencies: ["FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
+    .testTarget(name: "FlowSchedulerTests", dependencies: ["FlowScheduler"], swiftSettings: settings),
+    .testTarget(name: "FlowTrainingTests", dependencies: ["FlowTraining"], swiftSettings: settings),
+    .testTarget(name: "FlowIntegrationTests", dependencies: ["flow", "FlowCommands"], resources: [.copy("Fixtures")], swiftSettings: settings),
+  ]
+)

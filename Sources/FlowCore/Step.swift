@@ -1,0 +1,92 @@
+import Foundation
+import Logging
+
+/// A unit of work that a `Task` state runs, selected by its `Resource` name.
+///
+/// A step must be safe to run again: when the process dies while a step is in flight, the resumed
+/// execution runs it once more with the same ``StepContext/idempotencyKey`` and the next attempt number.
+/// Use the key for anything with outside effects.
+public protocol Step: Sendable {
+  /// Runs the step on the task's effective input (after `InputPath` and `Parameters`).
+  /// - Returns: the task's result, before `ResultSelector` and `ResultPath`.
+  /// - Throws: ``StepFailure`` to fail with a named error that `Retry` and `Catch` can match;
+  ///   any other error fails the task with `States.TaskFailed`.
+  func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue
+}
+
+/// What a step knows about the task it runs for.
+public struct StepContext: Sendable {
+  /// The execution's id.
+  public var executionId: String
+  /// The Task state's name.
+  public var stateName: String
+  /// 1 for the first attempt; grows with each retry and each re-run after a crash.
+  public var attempt: Int
+  /// The same for every attempt of this task in this execution: use it to make outside effects idempotent.
+  public var idempotencyKey: String
+  /// A directory the step may write files to; kept with the execution.
+  public var artifactsDirectory: URL
+  /// The step's logger; its lines go to the execution's log.
+  public var logger: Logger
+  /// The task's `TimeoutSeconds`, when set: a step that starts outside work may pass it on.
+  public var timeoutSeconds: Double?
+  /// Tells the engine that the step is alive, resetting the `HeartbeatSeconds` timer.
+  public var heartbeat: @Sendable () async -> Void
+
+  public init(
+    executionId: String, stateName: String, attempt: Int, idempotencyKey: String,
+    artifactsDirectory: URL, logger: Logger, timeoutSeconds: Double? = nil,
+    heartbeat: @escaping @Sendable () async -> Void = {}
+  ) {
+    self.executionId = executionId
+    self.stateName = stateName
+    self.attempt = attempt
+    self.idempotencyKey = idempotencyKey
+    self.artifactsDirectory = artifactsDirectory
+    self.logger = logger
+    self.timeoutSeconds = timeoutSeconds
+    self.heartbeat = heartbeat
+  }
+}
+
+/// A named error, as the States Language has them: an error name that `Retry` and `Catch` match,
+/// and a human-readable cause.
+public struct StepFailure: Error, Hashable, Sendable, Codable, CustomStringConvertible {
+  public var error: String
+  public var cause: String
+
+  public init(_ error: String, cause: String) {
+    self.error = error
+    self.cause = cause
+  }
+
+  public var description: String { cause.isEmpty ? error : "\(error): \(cause)" }
+}
+
+/// Maps `Resource` names to steps.
+public struct StepRegistry: Sendable {
+  private var steps: [String: any Step] = [:]
+
+  public init() {}
+
+  /// Registers `step` under `resource` (for example `"flow:echo"`), replacing any step of that name.
+  public mutating func register(_ resource: String, _ step: any Step) {
+    steps[resource] = step
+  }
+
+  /// The step registered under `resource`, ignoring a `.sync` or `.waitForTaskToken` suffix.
+  public func step(for resource: String) -> (any Step)? {
+    steps[resource] ?? steps[StepRegistry.baseName(of: resource)]
+  }
+
+  /// Every registered resource name, sorted.
+  public var resources: [String] { steps.keys.sorted() }
+
+  /// `resource` without an integration-pattern suffix (`.sync`, `.sync:2`, `.waitForTaskToken`).
+  public static func baseName(of resource: String) -> String {
+    for suffix in [".waitForTaskToken", ".sync:2", ".sync"] where resource.hasSuffix(suffix) {
+      return String(resource.dropLast(suffix.count))
+    }
+    return resource
+  }
+}

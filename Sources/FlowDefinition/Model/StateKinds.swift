@@ -1,0 +1,150 @@
+import FlowCore
+import FlowExpressions
+
+/// `Type: Pass`.
+public struct PassState: Sendable {
+  /// `Result`: a literal value (`.$` keys in it are not evaluated).
+  public var result: JSONValue?
+  public init(result: JSONValue?) { self.result = result }
+}
+
+/// `Type: Task`.
+public struct TaskState: Sendable {
+  /// `Resource` as written, e.g. `flow:exec` or `flow:approve.waitForTaskToken`.
+  public var resource: String
+  /// `TimeoutSeconds` / `TimeoutSecondsPath` (default: none for flow steps).
+  public var timeout: NumberSource?
+  /// `HeartbeatSeconds` / `HeartbeatSecondsPath`.
+  public var heartbeat: NumberSource?
+  /// `Credentials`, kept as written (unused locally).
+  public var credentials: JSONValue?
+
+  public init(resource: String, timeout: NumberSource? = nil, heartbeat: NumberSource? = nil, credentials: JSONValue? = nil) {
+    self.resource = resource
+    self.timeout = timeout
+    self.heartbeat = heartbeat
+    self.credentials = credentials
+  }
+
+  /// True for the callback pattern (`Resource` ending in `.waitForTaskToken`).
+  public var waitsForTaskToken: Bool { resource.hasSuffix(".waitForTaskToken") }
+}
+
+/// `Type: Choice`.
+public struct ChoiceState: Sendable {
+  /// `Choices`, each a top-level rule with its `Next`.
+  public var choices: [ChoiceRule]
+  /// `Default`.
+  public var defaultNext: String?
+  public init(choices: [ChoiceRule], defaultNext: String?) {
+    self.choices = choices
+    self.defaultNext = defaultNext
+  }
+}
+
+/// `Type: Wait`.
+public struct WaitState: Sendable {
+  public enum Duration: Sendable {
+    case seconds(Int)
+    case secondsPath(JSONPath)
+    /// An RFC 3339 timestamp as written.
+    case timestamp(String)
+    case timestampPath(JSONPath)
+  }
+  public var duration: Duration
+  public init(duration: Duration) { self.duration = duration }
+}
+
+/// `Type: Fail`.
+public struct FailState: Sendable {
+  /// `Error` / `ErrorPath`.
+  public var error: StringSource?
+  /// `Cause` / `CausePath`.
+  public var cause: StringSource?
+  public init(error: StringSource?, cause: StringSource?) {
+    self.error = error
+    self.cause = cause
+  }
+}
+
+/// `Type: Parallel`.
+public struct ParallelState: Sendable {
+  public var branches: [StateMachine]
+  public init(branches: [StateMachine]) { self.branches = branches }
+}
+
+/// `Type: Map`.
+public struct MapState: Sendable {
+  /// `ItemsPath` (default `$`).
+  public var itemsPath: JSONPath?
+  /// `ItemSelector`, or the legacy `Parameters` of a Map state.
+  public var itemSelector: PayloadTemplate?
+  /// `ItemProcessor`, or the legacy `Iterator`.
+  public var processor: StateMachine
+  /// `ItemProcessor.ProcessorConfig`, kept as written (`Mode: INLINE | DISTRIBUTED` both run locally).
+  public var processorConfig: JSONValue?
+  /// `MaxConcurrency` / `MaxConcurrencyPath`; 0 or absent means no limit.
+  public var maxConcurrency: NumberSource?
+  /// `ToleratedFailurePercentage` / `ToleratedFailurePercentagePath`.
+  public var toleratedFailurePercentage: NumberSource?
+  /// `ToleratedFailureCount` / `ToleratedFailureCountPath`.
+  public var toleratedFailureCount: NumberSource?
+  /// `ItemBatcher`.
+  public var itemBatcher: ItemBatcher?
+  /// `ItemReader`: a local file instead of S3.
+  public var itemReader: ItemReader?
+  /// `Label`, kept for display.
+  public var label: String?
+
+  public init(
+    itemsPath: JSONPath?, itemSelector: PayloadTemplate?, processor: StateMachine, processorConfig: JSONValue? = nil,
+    maxConcurrency: NumberSource? = nil, toleratedFailurePercentage: NumberSource? = nil,
+    toleratedFailureCount: NumberSource? = nil, itemBatcher: ItemBatcher? = nil, itemReader: ItemReader? = nil,
+    label: String? = nil
+  ) {
+    self.itemsPath = itemsPath
+    self.itemSelector = itemSelector
+    self.processor = processor
+    self.processorConfig = processorConfig
+    self.maxConcurrency = maxConcurrency
+    self.toleratedFailurePercentage = toleratedFailurePercentage
+    self.toleratedFailureCount = toleratedFailureCount
+    self.itemBatcher = itemBatcher
+    self.itemReader = itemReader
+    self.label = label
+  }
+}
+
+/// `ItemBatcher`: groups items into `{"Items": [...], ...BatchInput}` batches.
+public struct ItemBatcher: Sendable {
+  public var maxItemsPerBatch: NumberSource?
+  public var maxInputBytesPerBatch: NumberSource?
+  /// `BatchInput`: a template merged into every batch.
+  public var batchInput: PayloadTemplate?
+  public init(maxItemsPerBatch: NumberSource?, maxInputBytesPerBatch: NumberSource?, batchInput: PayloadTemplate?) {
+    self.maxItemsPerBatch = maxItemsPerBatch
+    self.maxInputBytesPerBatch = maxInputBytesPerBatch
+    self.batchInput = batchInput
+  }
+}
+
+/// `ItemReader` reading a local file: `Parameters: {Path: data/items.csv}` (or `Path.$`),
+/// `ReaderConfig: {InputType: JSON | JSONL | CSV, CSVHeaderLocation: FIRST_ROW | GIVEN, CSVHeaders: [...], MaxItems: N}`.
+public struct ItemReader: Sendable {
+  public enum InputType: String, Sendable { case json = "JSON", jsonLines = "JSONL", csv = "CSV" }
+  /// The `Parameters` template; evaluated at run time, it must give `{"Path": "..."}`.
+  public var parameters: PayloadTemplate
+  public var inputType: InputType
+  /// `CSVHeaders` when `CSVHeaderLocation: GIVEN`; `nil` reads them from the first row.
+  public var csvHeaders: [String]?
+  public var maxItems: NumberSource?
+  /// The directory relative paths are resolved against (the pipeline file's directory).
+  public var baseDirectory: String
+  public init(parameters: PayloadTemplate, inputType: InputType, csvHeaders: [String]?, maxItems: NumberSource?, baseDirectory: String) {
+    self.parameters = parameters
+    self.inputType = inputType
+    self.csvHeaders = csvHeaders
+    self.maxItems = maxItems
+    self.baseDirectory = baseDirectory
+  }
+}

@@ -1,0 +1,39 @@
+// The public surface of FlowExpressions. The implementation lives in the other files of this module.
+import FlowCore
+
+/// A run-time failure while evaluating a path, template or intrinsic function, with the States Language
+/// error name that `Retry` and `Catch` see (`States.Runtime`, `States.IntrinsicFailure`, …) and a cause.
+public struct ExpressionError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var error: String
+  public var cause: String
+  public init(_ error: String, _ cause: String) {
+    self.error = error
+    self.cause = cause
+  }
+  public var description: String { "\(error): \(cause)" }
+}
+
+/// A static problem in a path, template or intrinsic function: reported by `flow validate` at the
+/// location of the string it is in. `keyPath` names the template key the problem is under, if any.
+public struct ExpressionSyntaxError: Error, Hashable, Sendable, CustomStringConvertible {
+  public var message: String
+  /// The keys from the template's root to the offending member (for ``PayloadTemplate``), else empty.
+  public var keyPath: [String]
+  public init(_ message: String, keyPath: [String] = []) {
+    self.message = message
+    self.keyPath = keyPath
+  }
+  public var description: String { message }
+}
+
+/// What paths read: `$` is the input, `$$` the context object, `$name` a variable.
+public struct EvaluationScope: Sendable {
+  public var input: JSONValue
+  public var context: JSONValue
+  public var variables: [String: JSONValue]
+  public init(input: JSONValue, context: JSONValue = .emptyObject, variables: [String: JSONValue] = [:]) {
+    self.input = input
+    self.context = context
+    self.variables = variables
+  }
+}
