@@ -1,1 +1,3 @@
-print("flow")
+import FlowCommands
+
+await (Flow.main as () async -> Void)()

@@ -1,0 +1,27 @@
+import Foundation
+
+/// Starts `flow resume ID` in the background in a new session (so closing the terminal does not stop it),
+/// logging to the store's `logs/ID.log`.
+enum Detached {
+  static func resume(_ id: String, storePath: String) throws {
+    let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("logs")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let log = directory.appendingPathComponent("\(id).log")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: log)
+    let flow = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    let process = Process()
+    let setsid = "/usr/bin/setsid"
+    if FileManager.default.isExecutableFile(atPath: setsid) {
+      process.executableURL = URL(fileURLWithPath: setsid)
+      process.arguments = [flow, "resume", id, "--store", storePath]
+    } else {
+      process.executableURL = URL(fileURLWithPath: flow)
+      process.arguments = ["resume", id, "--store", storePath]
+    }
+    process.standardOutput = handle
+    process.standardError = handle
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+}

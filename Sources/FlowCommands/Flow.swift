@@ -1,0 +1,16 @@
+import ArgumentParser
+
+/// The `flow` command line: `flow run`, `flow status`, `flow history`, … Each subcommand is a type nested here.
+public struct Flow: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(
+    commandName: "flow",
+    abstract: "Run Step Functions-style ML pipelines durably on one machine.",
+    discussion: "Pipelines are Amazon States Language state machines in YAML or JSON; every transition is committed to one SQLite file.",
+    version: "0.1.0",
+    subcommands: [
+      Run.self, Status.self, History.self, Resume.self, Redrive.self, Stop.self, TaskCommand.self,
+      Validate.self, Graph.self,
+    ])
+
+  public init() {}
+}

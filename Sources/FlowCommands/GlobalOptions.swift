@@ -1,0 +1,68 @@
+import ArgumentParser
+import FlowCore
+import FlowDefinition
+import FlowExecutor
+import FlowSteps
+import FlowStore
+import Foundation
+import Logging
+
+/// Options every command that touches the store shares.
+struct StoreOptions: ParsableArguments {
+  @Option(help: ArgumentHelp("The store file (default: $FLOW_STORE, else .flow/flow.db).", valueName: "path"))
+  var store: String?
+
+  @Option(help: ArgumentHelp("Largest state input or output in bytes (default: $FLOW_PAYLOAD_LIMIT, else 262144).", valueName: "bytes"))
+  var payloadLimit: Int?
+
+  @Flag(help: "Print less: no progress lines and no step logs.")
+  var quiet = false
+
+  var storePath: String {
+    store ?? ProcessInfo.processInfo.environment["FLOW_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? ".flow/flow.db"
+  }
+
+  func validate() throws {
+    if let payloadLimit, payloadLimit < 1 { throw ValidationError("--payload-limit must be a positive number of bytes") }
+  }
+
+  /// Opens the store; `FLOW_DURABILITY=normal` trades power-loss safety for speed.
+  func openStore() throws -> SQLiteStore {
+    let durability = SQLiteStore.Durability(rawValue: ProcessInfo.processInfo.environment["FLOW_DURABILITY"] ?? "full") ?? .full
+    do { return try SQLiteStore(path: storePath, durability: durability) } catch let error as StoreError {
+      throw CLIError(error.message)
+    }
+  }
+
+  /// The step registry every command uses.
+  var steps: StepRegistry { .builtIn }
+
+  var loader: PipelineLoader { PipelineLoader(knownResources: Set(steps.resources)) }
+
+  func executor(store: SQLiteStore, observer: (@Sendable (HistoryEvent) -> Void)? = nil) -> Executor {
+    let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent()
+    var logger = Logger(label: "flow")
+    logger.logLevel = quiet ? .warning : .info
+    var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"), logger: logger, observer: observer)
+    if let limit = payloadLimit ?? ProcessInfo.processInfo.environment["FLOW_PAYLOAD_LIMIT"].flatMap({ Int($0) }) {
+      options.payloadLimitBytes = limit
+    }
+    return Executor(store: store, steps: steps, loader: loader, options: options)
+  }
+}
+
+/// A command-line failure with a message for the user; exits with status 1.
+struct CLIError: Error, CustomStringConvertible {
+  var description: String
+  init(_ message: String) { description = message }
+}
+
+/// Looks up an execution by id (or unique prefix, or name) or fails with a clear message.
+func findExecution(_ id: String, in store: any ExecutionStore) throws -> ExecutionRecord {
+  do {
+    guard let record = try store.execution(id) else { throw CLIError("no execution with id '\(id)'") }
+    return record
+  } catch let error as StoreError {
+    throw CLIError(error.message)
+  }
+}

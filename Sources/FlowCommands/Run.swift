@@ -1,0 +1,98 @@
+import ArgumentParser
+import FlowCore
+import FlowDefinition
+import FlowExecutor
+import Foundation
+
+extension Flow {
+  /// `flow run FILE`: start an execution and follow it.
+  struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start an execution of a pipeline file and follow it to the end.")
+
+    @Argument(help: "The pipeline file (YAML or JSON).", completion: .file(extensions: ["yaml", "yml", "json"]))
+    var file: String
+
+    @Option(help: ArgumentHelp("The execution input as JSON, merged over Flow.Parameters.", valueName: "json"))
+    var input: String?
+
+    @Option(help: ArgumentHelp("Read the execution input from a JSON file.", valueName: "path"))
+    var inputFile: String?
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("Set one input field (the value is parsed as JSON when it can be).", valueName: "key=value"))
+    var params: [String] = []
+
+    @Option(help: "The execution's name (default: its id).")
+    var name: String?
+
+    @Flag(help: "Print exactly one JSON object: executionId, status, and output or error and cause.")
+    var json = false
+
+    @Flag(help: "Start the execution in a background process and print its id.")
+    var detach = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+      if input != nil && inputFile != nil { throw ValidationError("give --input or --input-file, not both") }
+    }
+
+    func run() async throws {
+      let pipeline = try loadPipeline(file, loader: storeOptions.loader)
+      let executionInput = try ExecutionInput.build(defaults: pipeline.parameters, input: input, inputFile: inputFile, params: params)
+      let store = try storeOptions.openStore()
+      let view = ProgressView(enabled: !json && !storeOptions.quiet)
+      let executor = storeOptions.executor(store: store, observer: detach ? nil : view.observe)
+      let record: ExecutionRecord
+      do { record = try executor.start(pipeline, input: executionInput, name: name) } catch let error as ExecutorError {
+        throw CLIError(error.message)
+      }
+      if detach {
+        try Detached.resume(record.id, storePath: storeOptions.storePath)
+        if json { print(JSONValue.object(["executionId": .string(record.id), "status": "RUNNING"]).serialized()) } else {
+          print(record.id)
+        }
+        return
+      }
+      view.started(record)
+      try await follow(record.id, executor: executor, view: view, json: json, pipeline: pipeline)
+    }
+  }
+}
+
+/// Runs an execution to its end in this process and reports it; shared by run, resume and redrive.
+func follow(_ id: String, executor: Executor, view: ProgressView, json: Bool, pipeline: Pipeline? = nil) async throws {
+  let final: ExecutionRecord
+  do { final = try await executor.run(id, pipeline: pipeline) } catch let error as ExecutorError {
+    throw CLIError(error.message)
+  }
+  report(final, json: json, view: view)
+  if final.status != .succeeded { throw ExitCode.failure }
+}
+
+func report(_ record: ExecutionRecord, json: Bool, view: ProgressView) {
+  if json {
+    var o: JSONObject = ["executionId": .string(record.id), "status": .string(record.status.rawValue)]
+    if record.status == .succeeded {
+      o["output"] = record.output ?? .null
+    } else {
+      o["error"] = record.error.map(JSONValue.string) ?? .null
+      o["cause"] = record.cause.map(JSONValue.string) ?? .null
+    }
+    print(JSONValue.object(o).serialized())
+    return
+  }
+  view.finished(record)
+  if record.status == .succeeded {
+    print((record.output ?? .null).serialized(pretty: true))
+  }
+}
+
+/// Loads a pipeline file or throws the diagnostics as a validation failure.
+func loadPipeline(_ path: String, loader: PipelineLoader) throws -> Pipeline {
+  do {
+    return try loader.load(fileAt: path)
+  } catch {
+    FileHandle.standardError.write(Data((error.description + "\n").utf8))
+    throw ExitCode.validationFailure
+  }
+}

@@ -1,0 +1,174 @@
+import ArgumentParser
+import FlowCore
+import Foundation
+
+extension Flow {
+  /// `flow status [ID]`: recent executions, or one execution state by state.
+  struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show recent executions, or one execution's states with their status, attempts and duration.")
+
+    @Argument(help: "An execution id (or a unique prefix of it, or its name).")
+    var id: String?
+
+    @Option(help: "How many executions to list.")
+    var limit = 20
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+      let store = try storeOptions.openStore()
+      if let id {
+        let record = try findExecution(id, in: store)
+        let states = StateSummary.summarize(try store.events(of: record.id, after: 0), running: record.status == .running)
+        let children = try store.children(of: record.id)
+        if json {
+          print(JSONValue.object(ExecutionTable.json(record).merging(
+            ["states": .array(states.map(\.json)), "children": .array(children.map { .object(ExecutionTable.json($0)) })]) { $1 })
+            .serialized(pretty: true))
+        } else {
+          print(ExecutionTable.detail(record, states: states, children: children))
+        }
+      } else {
+        let records = try store.executions(limit: limit)
+        if json {
+          print(JSONValue.array(records.map { .object(ExecutionTable.json($0)) }).serialized(pretty: true))
+        } else {
+          print(ExecutionTable.list(records))
+        }
+      }
+    }
+  }
+}
+
+/// Tables of executions for `flow status`.
+enum ExecutionTable {
+  static func status(_ record: ExecutionRecord) -> String {
+    record.isOrphaned() ? "RUNNING (no live owner: flow resume)" : record.status.rawValue
+  }
+
+  static func duration(_ record: ExecutionRecord) -> String {
+    let end = record.stopTime ?? Date.now.timeIntervalSince1970
+    return String(format: "%.2fs", end - record.startTime)
+  }
+
+  static func json(_ record: ExecutionRecord) -> JSONObject {
+    var o: JSONObject = [
+      "executionId": .string(record.id), "name": .string(record.name), "pipeline": .string(record.pipeline),
+      "pipelinePath": .string(record.pipelinePath), "status": .string(record.status.rawValue),
+      "startTime": .string(Timestamp.format(record.startTime)), "liveOwner": .bool(!record.isOrphaned() && record.status == .running),
+      "redriveCount": .int(record.redriveCount), "input": record.input,
+    ]
+    if let stop = record.stopTime { o["stopTime"] = .string(Timestamp.format(stop)) }
+    if let output = record.output { o["output"] = output }
+    if let error = record.error { o["error"] = .string(error) }
+    if let cause = record.cause { o["cause"] = .string(cause) }
+    if let parent = record.parentId { o["parentId"] = .string(parent) }
+    return o
+  }
+
+  static func list(_ records: [ExecutionRecord]) -> String {
+    guard !records.isEmpty else { return "no executions yet: start one with `flow run FILE`" }
+    let rows = records.map { r in
+      [String(r.id.prefix(8)), r.name == r.id ? "-" : r.name, r.pipeline, status(r),
+       String(Timestamp.format(r.startTime).prefix(19)).replacingOccurrences(of: "T", with: " "), duration(r)]
+    }
+    return render(["ID", "NAME", "PIPELINE", "STATUS", "STARTED (UTC)", "DURATION"], rows)
+  }
+
+  static func detail(_ record: ExecutionRecord, states: [StateSummary], children: [ExecutionRecord]) -> String {
+    var lines = [
+      "execution  \(record.id)", "name       \(record.name)", "pipeline   \(record.pipeline) (\(record.pipelinePath))",
+      "status     \(status(record))", "started    \(Timestamp.format(record.startTime))", "duration   \(duration(record))",
+    ]
+    if let parent = record.parentId { lines.append("parent     \(parent)") }
+    if record.redriveCount > 0 { lines.append("redriven   \(record.redriveCount) time(s)") }
+    if let error = record.error { lines.append("error      \(error)") }
+    if let cause = record.cause { lines.append("cause      \(cause)") }
+    if let output = record.output { lines.append("output     \(output.serialized())") }
+    lines.append("")
+    lines.append(render(["STATE", "TYPE", "STATUS", "ENTERED", "ATTEMPTS", "DURATION"], states.map(\.row)))
+    if !children.isEmpty {
+      lines.append("")
+      lines.append("child executions:")
+      lines.append(list(children))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  static func render(_ header: [String], _ rows: [[String]]) -> String {
+    var widths = header.map(\.count)
+    for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    func line(_ cells: [String]) -> String {
+      cells.enumerated().map { i, c in i == cells.count - 1 ? c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0) }
+        .joined(separator: "  ")
+    }
+    return ([line(header)] + rows.map(line)).joined(separator: "\n")
+  }
+}
+
+/// One state's progress, read from the history.
+struct StateSummary {
+  var name: String
+  var type: String
+  var entered = 0
+  var exited = 0
+  var attempts = 0
+  var failures = 0
+  var firstEntered: Double = 0
+  var seconds: Double = 0
+  var lastEntered: Double = 0
+  var status = "RUNNING"
+
+  var row: [String] {
+    [name, type, status, String(entered), String(attempts), String(format: "%.3fs", seconds)]
+  }
+
+  var json: JSONValue {
+    ["name": .string(name), "type": .string(type), "status": .string(status), "entered": .int(entered),
+     "attempts": .int(attempts), "seconds": .double(seconds)]
+  }
+
+  /// Per state name, in order of first entry; Map iterations of the same state add up.
+  static func summarize(_ events: [HistoryEvent], running: Bool) -> [StateSummary] {
+    var order: [String] = []
+    var byName: [String: StateSummary] = [:]
+    var openSince: [Int: (String, Double)] = [:]  // entered event id → state
+    for event in events {
+      let name = event.details["name"]?.stringValue ?? ""
+      if event.type.hasSuffix("StateEntered") {
+        if byName[name] == nil {
+          order.append(name)
+          byName[name] = StateSummary(name: name, type: String(event.type.dropLast("StateEntered".count)), firstEntered: event.timestamp)
+        }
+        byName[name]!.entered += 1
+        byName[name]!.lastEntered = event.timestamp
+        openSince[event.id] = (name, event.timestamp)
+      } else if event.type.hasSuffix("StateExited"), byName[name] != nil {
+        byName[name]!.exited += 1
+        byName[name]!.seconds += event.timestamp - byName[name]!.lastEntered
+      } else if event.type == "TaskStarted" {
+        if let key = byName.keys.first(where: { _ in false }) { _ = key }
+        if let last = order.last(where: { byName[$0]?.type == "Task" && byName[$0]!.entered > byName[$0]!.exited }) {
+          byName[last]!.attempts += 1
+        }
+      } else if event.type == "TaskFailed" || event.type == "TaskTimedOut" {
+        if let last = order.last(where: { byName[$0]?.type == "Task" && byName[$0]!.entered > byName[$0]!.exited }) {
+          byName[last]!.failures += 1
+        }
+      }
+    }
+    return order.map { name in
+      var s = byName[name]!
+      if s.exited >= s.entered {
+        s.status = "SUCCEEDED"
+      } else {
+        s.status = running ? "RUNNING" : "FAILED"
+      }
+      return s
+    }
+  }
+}

@@ -1,0 +1,169 @@
+import Foundation
+
+/// The status of an execution, with Step Functions' names.
+public enum ExecutionStatus: String, Sendable, Codable, CaseIterable {
+  case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED"
+  case timedOut = "TIMED_OUT", aborted = "ABORTED"
+
+  /// True for every status but `RUNNING`.
+  public var isFinal: Bool { self != .running }
+}
+
+/// One execution as the store keeps it.
+public struct ExecutionRecord: Sendable, Equatable {
+  public var id: String
+  /// The execution's name (unique per pipeline).
+  public var name: String
+  /// The pipeline's name (`Flow.Name` or the file name).
+  public var pipeline: String
+  /// The pipeline file's path as given when the execution started.
+  public var pipelinePath: String
+  /// The whole pipeline document (JSON text), so a resumed execution runs the definition it started with.
+  public var definition: String
+  public var status: ExecutionStatus
+  public var input: JSONValue
+  public var output: JSONValue?
+  public var error: String?
+  public var cause: String?
+  /// Seconds since 1970.
+  public var startTime: Double
+  public var stopTime: Double?
+  /// The process that runs the execution, and until when its lease holds.
+  public var owner: String?
+  public var leaseUntil: Double?
+  /// The execution that started this one (`flow:pipeline`), if any.
+  public var parentId: String?
+  /// How many times `flow redrive` restarted it.
+  public var redriveCount: Int
+  /// Set by `flow stop` for a live owner to see.
+  public var stopRequested: Bool
+
+  public init(
+    id: String, name: String, pipeline: String, pipelinePath: String, definition: String,
+    status: ExecutionStatus = .running, input: JSONValue, output: JSONValue? = nil, error: String? = nil,
+    cause: String? = nil, startTime: Double, stopTime: Double? = nil, owner: String? = nil,
+    leaseUntil: Double? = nil, parentId: String? = nil, redriveCount: Int = 0, stopRequested: Bool = false
+  ) {
+    self.id = id
+    self.name = name
+    self.pipeline = pipeline
+    self.pipelinePath = pipelinePath
+    self.definition = definition
+    self.status = status
+    self.input = input
+    self.output = output
+    self.error = error
+    self.cause = cause
+    self.startTime = startTime
+    self.stopTime = stopTime
+    self.owner = owner
+    self.leaseUntil = leaseUntil
+    self.parentId = parentId
+    self.redriveCount = redriveCount
+    self.stopRequested = stopRequested
+  }
+
+  /// True when the execution is running but no live process holds its lease.
+  public func isOrphaned(now: Double = Date().timeIntervalSince1970) -> Bool {
+    status == .running && (leaseUntil ?? 0) < now
+  }
+}
+
+/// One event of an execution's history, with Step Functions' event names
+/// (`ExecutionStarted`, `TaskStateEntered`, `TaskSucceeded`, …).
+public struct HistoryEvent: Sendable, Equatable {
+  /// 1, 2, 3, … within the execution.
+  public var id: Int
+  /// The event this one follows from (0 for the first).
+  public var previousId: Int
+  public var type: String
+  /// Seconds since 1970.
+  public var timestamp: Double
+  /// Event details: `name`, `input`, `output`, `error`, `cause`, …
+  public var details: JSONValue
+
+  public init(id: Int, previousId: Int, type: String, timestamp: Double, details: JSONValue) {
+    self.id = id
+    self.previousId = previousId
+    self.type = type
+    self.timestamp = timestamp
+    self.details = details
+  }
+}
+
+/// The durable progress of one thread of an execution: the top level, a Parallel branch or a Map iteration.
+public struct ScopeRecord: Sendable, Equatable {
+  public enum Status: String, Sendable { case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED" }
+  /// `root`, or the parent's id followed by the state, visit and branch or item index.
+  public var id: String
+  public var status: Status
+  /// Where the scope stands (executor-defined JSON).
+  public var position: JSONValue
+  /// The scope's output once it succeeded, or `{"Error", "Cause"}` once it failed.
+  public var result: JSONValue?
+
+  public init(id: String, status: Status, position: JSONValue, result: JSONValue? = nil) {
+    self.id = id
+    self.status = status
+    self.position = position
+    self.result = result
+  }
+}
+
+/// A callback token of a `.waitForTaskToken` task.
+public struct TaskTokenRecord: Sendable, Equatable {
+  public enum Status: String, Sendable { case pending = "PENDING", succeeded = "SUCCEEDED", failed = "FAILED" }
+  public var token: String
+  public var executionId: String
+  public var stateName: String
+  public var status: Status
+  public var output: JSONValue?
+  public var error: String?
+  public var cause: String?
+  /// Seconds since 1970 of the last heartbeat (or of creation).
+  public var heartbeat: Double
+
+  public init(token: String, executionId: String, stateName: String, status: Status = .pending,
+              output: JSONValue? = nil, error: String? = nil, cause: String? = nil, heartbeat: Double) {
+    self.token = token
+    self.executionId = executionId
+    self.stateName = stateName
+    self.status = status
+    self.output = output
+    self.error = error
+    self.cause = cause
+    self.heartbeat = heartbeat
+  }
+}
+
+/// Everything one durable transition writes, in one transaction.
+public struct CommitBatch: Sendable {
+  public var executionId: String
+  public var events: [HistoryEvent] = []
+  /// Scope records to insert or replace.
+  public var scopes: [ScopeRecord] = []
+  /// New callback tokens.
+  public var tokens: [TaskTokenRecord] = []
+  /// The execution's final status, when this batch ends it.
+  public var finish: ExecutionFinish?
+
+  public init(executionId: String) { self.executionId = executionId }
+
+  public var isEmpty: Bool { events.isEmpty && scopes.isEmpty && tokens.isEmpty && finish == nil }
+}
+
+/// How an execution ended.
+public struct ExecutionFinish: Sendable, Equatable {
+  public var status: ExecutionStatus
+  public var output: JSONValue?
+  public var error: String?
+  public var cause: String?
+  public var stopTime: Double
+  public init(status: ExecutionStatus, output: JSONValue? = nil, error: String? = nil, cause: String? = nil, stopTime: Double) {
+    self.status = status
+    self.output = output
+    self.error = error
+    self.cause = cause
+    self.stopTime = stopTime
+  }
+}

@@ -1,0 +1,51 @@
+/// Durable storage of executions, their history and their progress.
+///
+/// Contract: ``commit(_:)`` is atomic and durable when it returns; a batch either lands whole or not at all.
+/// Calls may block (they do disk I/O); implementations serialise access themselves and are safe to share
+/// between tasks and between processes.
+public protocol ExecutionStore: Sendable {
+  /// Creates an execution with its first events and its lease held by `record.owner`.
+  /// - Throws: ``StoreError`` when an execution of that pipeline already has that name.
+  func create(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord]) throws
+  /// Writes a batch atomically.
+  func commit(_ batch: CommitBatch) throws
+  /// The execution with `id`, or with a unique id prefix of at least 4 characters.
+  func execution(_ id: String) throws -> ExecutionRecord?
+  /// Recent executions, newest first.
+  func executions(limit: Int) throws -> [ExecutionRecord]
+  /// Executions started by `parentId`.
+  func children(of parentId: String) throws -> [ExecutionRecord]
+  /// Every scope of an execution.
+  func scopes(of executionId: String) throws -> [ScopeRecord]
+  /// The history of an execution in order, from event `after + 1`.
+  func events(of executionId: String, after: Int) throws -> [HistoryEvent]
+  /// The id of the execution's last event (0 when none).
+  func lastEventId(of executionId: String) throws -> Int
+
+  /// Takes the lease if nobody holds a live one (or `owner` already does). Returns whether it got it.
+  func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> Bool
+  /// Extends the lease; returns false (and changes nothing) if `owner` no longer holds it.
+  func renewLease(_ executionId: String, owner: String, until: Double) throws -> Bool
+  /// Gives the lease up.
+  func releaseLease(_ executionId: String, owner: String) throws
+
+  /// Marks a live execution for stopping, or aborts an orphaned one at once (writing `ExecutionAborted`).
+  /// Returns the execution's status afterwards.
+  func requestStop(_ executionId: String, error: String?, cause: String?, now: Double) throws -> ExecutionStatus
+  /// Re-opens a finished execution for `flow redrive`: status back to RUNNING, the given scopes reset.
+  func reopen(_ executionId: String, scopes: [ScopeRecord], events: [HistoryEvent]) throws
+
+  /// A callback token.
+  func token(_ token: String) throws -> TaskTokenRecord?
+  /// Records `flow task success|failure|heartbeat` for a pending token.
+  /// - Throws: ``StoreError`` when the token is unknown or no longer pending.
+  func completeToken(_ token: String, status: TaskTokenRecord.Status, output: JSONValue?, error: String?, cause: String?, now: Double) throws
+  func heartbeatToken(_ token: String, now: Double) throws
+}
+
+/// The one error type of the store layer.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

@@ -1,0 +1,107 @@
+import FlowCore
+import FlowDefinition
+import FlowExpressions
+
+/// Input and output processing, in the order the specification gives: InputPath, Parameters, (work),
+/// ResultSelector, ResultPath, OutputPath; and `Assign`.
+extension ScopeRunner {
+  func scope(_ input: JSONValue, state: State, token: String? = nil, mapItem: (Int, JSONValue)? = nil) -> EvaluationScope {
+    EvaluationScope(input: input, context: runtime.context(state: state.name, position: position, token: token, mapItem: mapItem),
+                    variables: position.variables)
+  }
+
+  func applyInputPath(_ state: State, _ input: JSONValue) throws -> JSONValue {
+    try select(state.inputPath, in: input, state: state, field: "InputPath")
+  }
+
+  func applyOutputPath(_ state: State, _ output: JSONValue) throws -> JSONValue {
+    try select(state.outputPath, in: output, state: state, field: "OutputPath")
+  }
+
+  private func select(_ path: OptionalPath, in value: JSONValue, state: State, field: String) throws -> JSONValue {
+    switch path {
+    case .null: return .emptyObject
+    case .path(nil): return value
+    case .path(let path?):
+      guard let selected = path.evaluate(in: scope(value, state: state)) else {
+        throw StepFailure(
+          "States.Runtime",
+          cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). "
+            + "Invalid path '\(path.text)' : No results for path: $['\(path.text.dropFirst(2))']")
+      }
+      return selected
+    }
+  }
+
+  func evaluate(_ template: PayloadTemplate, on input: JSONValue, state: State, token: String? = nil,
+                mapItem: (Int, JSONValue)? = nil) throws -> JSONValue {
+    do {
+      return try template.evaluate(in: scope(input, state: state, token: token, mapItem: mapItem))
+    } catch {
+      throw StepFailure(error.error, cause: error.cause)
+    }
+  }
+
+  func applyResultPath(_ resultPath: OptionalResultPath, state: State, input: JSONValue, result: JSONValue) throws -> JSONValue {
+    switch resultPath {
+    case .null: return input
+    case .path(nil): return result
+    case .path(let path?):
+      do {
+        return try path.setting(result, in: input)
+      } catch {
+        throw StepFailure(error.error, cause: error.cause)
+      }
+    }
+  }
+
+  /// The variables `Assign` sets, evaluated against `result`; applied by the caller once the state's output is known,
+  /// so that the state itself still sees the old values.
+  func assignments(_ assign: PayloadTemplate?, result: JSONValue, state: State) throws -> [String: JSONValue] {
+    guard let assign else { return [:] }
+    guard case .object(let values) = try evaluate(assign, on: result, state: state) else { return [:] }
+    var variables: [String: JSONValue] = [:]
+    for (key, value) in values { variables[key] = value }
+    return variables
+  }
+
+  /// The value of an `Error`/`ErrorPath`-style field.
+  func resolve(_ source: StringSource, on input: JSONValue, state: State, field: String) throws -> String {
+    let value: JSONValue
+    switch source {
+    case .value(let text): return text
+    case .path(let path):
+      guard let found = path.evaluate(in: scope(input, state: state)) else {
+        throw StepFailure("States.Runtime",
+                          cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(input.serialized())'")
+      }
+      value = found
+    case .intrinsic(let function):
+      do { value = try function.evaluate(in: scope(input, state: state)) } catch {
+        throw StepFailure(error.error, cause: error.cause)
+      }
+    }
+    guard case .string(let text) = value else {
+      throw StepFailure("States.Runtime",
+                        cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). The value of the field '\(field)' must be a string, but it is \(value.serialized()).")
+    }
+    return text
+  }
+
+  /// A number field given as a value or read from a path: `TimeoutSecondsPath`, `MaxConcurrencyPath`, …
+  func resolve(_ source: NumberSource, on input: JSONValue, state: State, field: String, integer: Bool = true) throws -> Double {
+    switch source {
+    case .value(let number): return number
+    case .path(let path):
+      let found = path.evaluate(in: scope(input, state: state))
+      if let found, let number = integer ? found.intValue.map(Double.init) : found.doubleValue, number >= 0 {
+        return number
+      }
+      let shown = found.map { $0.serialized() } ?? "null"
+      throw StepFailure(
+        "States.Runtime",
+        cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). "
+          + "The \(field) field refers to value \"\(shown)\" which is not a valid integer: \(path.text)")
+    }
+  }
+}

@@ -1,0 +1,58 @@
+/// The store's schema, as numbered migrations. `PRAGMA user_version` records how many have run;
+/// a new version appends a migration and never edits an old one.
+enum Migrations {
+  static let all: [String] = [
+    // 1: executions, history, scopes, callback tokens.
+    """
+    CREATE TABLE executions (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      pipeline TEXT NOT NULL,
+      pipeline_path TEXT NOT NULL,
+      definition TEXT NOT NULL,
+      status TEXT NOT NULL,
+      input TEXT NOT NULL,
+      output TEXT,
+      error TEXT,
+      cause TEXT,
+      start_time REAL NOT NULL,
+      stop_time REAL,
+      owner TEXT,
+      lease_until REAL,
+      parent_id TEXT,
+      redrive_count INTEGER NOT NULL DEFAULT 0,
+      stop_requested INTEGER NOT NULL DEFAULT 0,
+      UNIQUE (pipeline, name)
+    );
+    CREATE INDEX executions_by_start ON executions (start_time DESC);
+    CREATE INDEX executions_by_parent ON executions (parent_id) WHERE parent_id IS NOT NULL;
+    CREATE TABLE events (
+      execution_id TEXT NOT NULL,
+      id INTEGER NOT NULL,
+      previous_id INTEGER NOT NULL,
+      type TEXT NOT NULL,
+      timestamp REAL NOT NULL,
+      details TEXT NOT NULL,
+      PRIMARY KEY (execution_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE scopes (
+      execution_id TEXT NOT NULL,
+      id TEXT NOT NULL,
+      status TEXT NOT NULL,
+      position TEXT NOT NULL,
+      result TEXT,
+      PRIMARY KEY (execution_id, id)
+    ) WITHOUT ROWID;
+    CREATE TABLE task_tokens (
+      token TEXT PRIMARY KEY,
+      execution_id TEXT NOT NULL,
+      state_name TEXT NOT NULL,
+      status TEXT NOT NULL,
+      output TEXT,
+      error TEXT,
+      cause TEXT,
+      heartbeat REAL NOT NULL
+    );
+    """
+  ]
+}

@@ -1,0 +1,208 @@
+import FlowCore
+import Foundation
+
+/// The durable store: one SQLite file in WAL mode.
+///
+/// Every ``commit(_:)`` is one transaction. With the default ``Durability/full`` SQLite syncs the WAL on every
+/// commit, so a committed transition survives a power loss as well as a killed process; ``Durability/normal``
+/// survives a killed process only, and commits about ten times faster.
+///
+/// ```swift
+/// let store = try SQLiteStore(path: ".flow/flow.db")
+/// ```
+public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
+  /// How hard each commit works to reach the disk.
+  public enum Durability: String, Sendable {
+    /// `synchronous=FULL`: each commit is on disk when it returns.
+    case full
+    /// `synchronous=NORMAL`: each commit survives the process dying, not the machine.
+    case normal
+  }
+
+  /// The store file's path.
+  public let path: String
+  // Every use of `connection` happens while holding `lock`: SQLite handles must not be shared unsynchronised.
+  private let lock = NSLock()
+  private let connection: SQLiteConnection
+
+  /// Opens (creating if needed) the store at `path`, and brings its schema up to date.
+  /// - Throws: ``StoreError`` when the file cannot be created, opened or migrated.
+  public init(path: String, durability: Durability = .full) throws {
+    self.path = path
+    let directory = (path as NSString).deletingLastPathComponent
+    if !directory.isEmpty {
+      do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      } catch {
+        throw StoreError("cannot create the store's directory \(directory): \(error.localizedDescription)")
+      }
+    }
+    connection = try SQLiteConnection(path: path)
+    do {
+      try connection.execute("PRAGMA journal_mode=WAL")
+      try connection.execute("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
+      try migrate()
+    } catch let error as StoreError {
+      throw StoreError("cannot open the store at \(path): \(error.message)")
+    }
+  }
+
+  private func migrate() throws {
+    try connection.transaction {
+      let version = try connection.query("PRAGMA user_version") { $0.int(0) }.first ?? 0
+      guard version < Migrations.all.count else { return }
+      for migration in Migrations.all[version...] { try connection.execute(migration) }
+      try connection.execute("PRAGMA user_version = \(Migrations.all.count)")
+    }
+  }
+
+  func locked<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    return try body(connection)
+  }
+
+  /// Commits a transaction that writes nothing, as the benchmark's floor: the raw cost of one durable commit.
+  public func commitEmptyRow(_ value: Int) throws {
+    try locked { db in
+      try db.transaction {
+        try db.run("CREATE TABLE IF NOT EXISTS bench (v INTEGER)")
+        try db.run("INSERT INTO bench (v) VALUES (?)", [.int(value)])
+      }
+    }
+  }
+
+  // MARK: - Writing
+
+  public func create(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord]) throws {
+    try locked { db in
+      try db.transaction {
+        let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
+                                  [.text(record.pipeline), .text(record.name)]) { _ in true }
+        if !exists.isEmpty {
+          throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists")
+        }
+        try db.run(
+          """
+          INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
+            owner, lease_until, parent_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+          """,
+          [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
+           .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
+           .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId)])
+        try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
+      }
+    }
+  }
+
+  public func commit(_ batch: CommitBatch) throws {
+    guard !batch.isEmpty else { return }
+    try locked { db in
+      try db.transaction {
+        try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId, in: db)
+        if let finish = batch.finish {
+          try db.run(
+            "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_time = ? WHERE id = ?",
+            [.text(finish.status.rawValue), SQLValue(finish.output?.serialized()), SQLValue(finish.error),
+             SQLValue(finish.cause), .double(finish.stopTime), .text(batch.executionId)])
+        }
+      }
+    }
+  }
+
+  func write(events: [HistoryEvent], scopes: [ScopeRecord], tokens: [TaskTokenRecord],
+                     executionId: String, in db: SQLiteConnection) throws {
+    for event in events {
+      try db.run(
+        "INSERT INTO events (execution_id, id, previous_id, type, timestamp, details) VALUES (?,?,?,?,?,?)",
+        [.text(executionId), .int(event.id), .int(event.previousId), .text(event.type), .double(event.timestamp),
+         .text(event.details.serialized())])
+    }
+    for scope in scopes {
+      try db.run(
+        "INSERT OR REPLACE INTO scopes (execution_id, id, status, position, result) VALUES (?,?,?,?,?)",
+        [.text(executionId), .text(scope.id), .text(scope.status.rawValue), .text(scope.position.serialized()),
+         SQLValue(scope.result?.serialized())])
+    }
+    for token in tokens {
+      try db.run(
+        "INSERT OR REPLACE INTO task_tokens (token, execution_id, state_name, status, heartbeat) VALUES (?,?,?,?,?)",
+        [.text(token.token), .text(token.executionId), .text(token.stateName), .text(token.status.rawValue),
+         .double(token.heartbeat)])
+    }
+  }
+
+  // MARK: - Reading
+
+  private static let executionColumns = """
+    id, name, pipeline, pipeline_path, definition, status, input, output, error, cause, start_time, stop_time,
+    owner, lease_until, parent_id, redrive_count, stop_requested
+    """
+
+  private func execution(from row: Statement) throws -> ExecutionRecord {
+    ExecutionRecord(
+      id: row.text(0), name: row.text(1), pipeline: row.text(2), pipelinePath: row.text(3), definition: row.text(4),
+      status: ExecutionStatus(rawValue: row.text(5)) ?? .failed, input: try row.json(6) ?? .null,
+      output: try row.json(7), error: row.optionalText(8), cause: row.optionalText(9), startTime: row.double(10),
+      stopTime: row.optionalDouble(11), owner: row.optionalText(12), leaseUntil: row.optionalDouble(13),
+      parentId: row.optionalText(14), redriveCount: row.int(15), stopRequested: row.int(16) != 0)
+  }
+
+  public func execution(_ id: String) throws -> ExecutionRecord? {
+    try locked { db in
+      if let exact = try db.query("SELECT \(Self.executionColumns) FROM executions WHERE id = ?", [.text(id)],
+                                  execution(from:)).first {
+        return exact
+      }
+      guard id.count >= 4 else { return nil }
+      let matches = try db.query(
+        "SELECT \(Self.executionColumns) FROM executions WHERE id LIKE ? || '%' OR name = ? LIMIT 2",
+        [.text(id), .text(id)], execution(from:))
+      if matches.count > 1 { throw StoreError("'\(id)' matches more than one execution: give more of the id") }
+      return matches.first
+    }
+  }
+
+  public func executions(limit: Int) throws -> [ExecutionRecord] {
+    try locked { db in
+      try db.query("SELECT \(Self.executionColumns) FROM executions ORDER BY start_time DESC LIMIT ?",
+                   [.int(limit)], execution(from:))
+    }
+  }
+
+  public func children(of parentId: String) throws -> [ExecutionRecord] {
+    try locked { db in
+      try db.query("SELECT \(Self.executionColumns) FROM executions WHERE parent_id = ? ORDER BY start_time",
+                   [.text(parentId)], execution(from:))
+    }
+  }
+
+  public func scopes(of executionId: String) throws -> [ScopeRecord] {
+    try locked { db in
+      try db.query("SELECT id, status, position, result FROM scopes WHERE execution_id = ?", [.text(executionId)]) {
+        ScopeRecord(id: $0.text(0), status: ScopeRecord.Status(rawValue: $0.text(1)) ?? .running,
+                    position: try $0.json(2) ?? .null, result: try $0.json(3))
+      }
+    }
+  }
+
+  public func events(of executionId: String, after: Int) throws -> [HistoryEvent] {
+    try locked { db in
+      try db.query(
+        "SELECT id, previous_id, type, timestamp, details FROM events WHERE execution_id = ? AND id > ? ORDER BY id",
+        [.text(executionId), .int(after)]
+      ) {
+        HistoryEvent(id: $0.int(0), previousId: $0.int(1), type: $0.text(2), timestamp: $0.double(3),
+                     details: try $0.json(4) ?? .null)
+      }
+    }
+  }
+
+  public func lastEventId(of executionId: String) throws -> Int {
+    try locked { db in
+      try db.query("SELECT COALESCE(MAX(id), 0) FROM events WHERE execution_id = ?", [.text(executionId)]) {
+        $0.int(0)
+      }.first ?? 0
+    }
+  }
+}
