@@ -38,7 +38,7 @@ let package = Package(
     .executableTarget(name: "flow-train-bench", dependencies: ["FlowTraining"], swiftSettings: settings),
 
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: settings),
-    .testTarget(name: "FlowExpressionsTests", dependencies: ["FlowExpressions"], swiftSettings: settings),
+    .testTarget(name: "FlowExpressionsTests", dependencies: ["FlowExpressions"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowDefinitionTests", dependencies: ["FlowDefinition"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore"], swiftSettings: settings),
     .testTarget(name: "FlowExecutorTests", dependencies: ["FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),

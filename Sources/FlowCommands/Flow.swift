@@ -14,3 +14,20 @@ public struct Flow: AsyncParsableCommand {
 
   public init() {}
 }
+
+extension Flow {
+  /// Parses the command line and runs the chosen command, exiting with its status.
+  /// (Called from `main.swift`; ArgumentParser's own async `main()` is not reachable from top-level code.)
+  public static func runMain() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? any AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch {
+      exit(withError: error)
+    }
+  }
+}

@@ -12,7 +12,7 @@ extension ScopeRunner {
     for rule in choice.choices {
       let holds: Bool
       do { holds = try rule.condition.evaluate(in: evaluationScope) } catch {
-        throw StepFailure(error.error, cause: error.cause)
+        throw failure(error)
       }
       if holds {
         next = rule.next
@@ -21,9 +21,7 @@ extension ScopeRunner {
       }
     }
     guard let target = next ?? choice.defaultNext else {
-      throw StepFailure(
-        "States.NoChoiceMatched",
-        cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). Failed to transition out of the state. No Choice Rule matched and no Default was specified.")
+      throw StepFailure("States.NoChoiceMatched", cause: "\(errorPrefix) Failed to transition out of the state. No Choice Rule matched and no Default was specified.")
     }
     let variables = try assignments(assign, result: effective, state: state)
     let output = try applyOutputPath(state, effective)
@@ -54,29 +52,28 @@ extension ScopeRunner {
 
   private func deadline(of wait: WaitState, state: State, input: JSONValue) throws -> Double {
     let now = Date().timeIntervalSince1970
-    let prefix = "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent))."
     switch wait.duration {
     case .seconds(let seconds):
       return now + Double(seconds)
     case .secondsPath(let path):
       guard let value = path.evaluate(in: scope(input, state: state)) else {
-        throw StepFailure("States.Runtime", cause: "\(prefix) Invalid path '\(path.text)': could not be found in the input '\(input.serialized())'")
+        throw runtimeError("Invalid path '\(path.text)': could not be found in the input '\(input.serialized())'")
       }
       guard let seconds = value.intValue, seconds >= 0, value.isNumber else {
-        throw StepFailure("States.Runtime", cause: "\(prefix) The SecondsPath parameter does not reference a valid non-negative integer: \(value.serialized())")
+        throw runtimeError("The SecondsPath parameter does not reference a valid non-negative integer: \(value.serialized())")
       }
       return now + Double(seconds)
     case .timestamp(let text):
-      guard let time = Timestamps.parse(text) else {
-        throw StepFailure("States.Runtime", cause: "\(prefix) The Timestamp '\(text)' is not a valid RFC 3339 timestamp.")
+      guard let time = RFC3339Timestamp(text)?.date.timeIntervalSince1970 else {
+        throw runtimeError("The Timestamp '\(text)' is not a valid RFC 3339 timestamp.")
       }
       return time
     case .timestampPath(let path):
       guard let value = path.evaluate(in: scope(input, state: state)) else {
-        throw StepFailure("States.Runtime", cause: "\(prefix) Invalid path '\(path.text)': could not be found in the input '\(input.serialized())'")
+        throw runtimeError("Invalid path '\(path.text)': could not be found in the input '\(input.serialized())'")
       }
-      guard case .string(let text) = value, let time = Timestamps.parse(text) else {
-        throw StepFailure("States.Runtime", cause: "\(prefix) The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: \(value.serialized())")
+      guard case .string(let text) = value, let time = RFC3339Timestamp(text)?.date.timeIntervalSince1970 else {
+        throw runtimeError("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string: \(value.serialized())")
       }
       return time
     }

@@ -23,11 +23,9 @@ extension ScopeRunner {
     case .null: return .emptyObject
     case .path(nil): return value
     case .path(let path?):
-      guard let selected = path.evaluate(in: scope(value, state: state)) else {
-        throw StepFailure(
-          "States.Runtime",
-          cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). "
-            + "Invalid path '\(path.text)' : No results for path: $['\(path.text.dropFirst(2))']")
+      let evaluationScope = scope(value, state: state)
+      guard let selected = path.evaluate(in: evaluationScope) else {
+        throw runtimeError(path.invalidPathCause(in: evaluationScope))
       }
       return selected
     }
@@ -38,7 +36,7 @@ extension ScopeRunner {
     do {
       return try template.evaluate(in: scope(input, state: state, token: token, mapItem: mapItem))
     } catch {
-      throw StepFailure(error.error, cause: error.cause)
+      throw failure(error)
     }
   }
 
@@ -50,7 +48,7 @@ extension ScopeRunner {
       do {
         return try path.setting(result, in: input)
       } catch {
-        throw StepFailure(error.error, cause: error.cause)
+        throw failure(error)
       }
     }
   }
@@ -72,18 +70,16 @@ extension ScopeRunner {
     case .value(let text): return text
     case .path(let path):
       guard let found = path.evaluate(in: scope(input, state: state)) else {
-        throw StepFailure("States.Runtime",
-                          cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(input.serialized())'")
+        throw runtimeError("The JSONPath '\(path.text)' specified for the field '\(field)' could not be found in the input '\(input.serialized())'")
       }
       value = found
     case .intrinsic(let function):
       do { value = try function.evaluate(in: scope(input, state: state)) } catch {
-        throw StepFailure(error.error, cause: error.cause)
+        throw failure(error)
       }
     }
     guard case .string(let text) = value else {
-      throw StepFailure("States.Runtime",
-                        cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). The value of the field '\(field)' must be a string, but it is \(value.serialized()).")
+      throw runtimeError("The value of the field '\(field)' must be a string, but it is \(value.serialized()).")
     }
     return text
   }
@@ -98,10 +94,24 @@ extension ScopeRunner {
         return number
       }
       let shown = found.map { $0.serialized() } ?? "null"
-      throw StepFailure(
-        "States.Runtime",
-        cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). "
-          + "The \(field) field refers to value \"\(shown)\" which is not a valid integer: \(path.text)")
+      throw runtimeError("The \(field) field refers to value \"\(shown)\" which is not a valid integer: \(path.text)")
     }
+  }
+}
+
+extension ScopeRunner {
+  /// Step Functions' prefix of run-time errors: which state, entered at which event.
+  var errorPrefix: String {
+    "An error occurred while executing the state '\(position.state)' (entered at the event id #\(position.enteredEvent))."
+  }
+
+  /// A `States.Runtime` failure of the current state.
+  func runtimeError(_ detail: String) -> StepFailure {
+    StepFailure("States.Runtime", cause: "\(errorPrefix) \(detail)")
+  }
+
+  /// An expression's failure as the current state's, with the state prefix.
+  func failure(_ error: ExpressionError) -> StepFailure {
+    StepFailure(error.error, cause: error.cause.hasPrefix("An error occurred") ? error.cause : "\(errorPrefix) \(error.cause)")
   }
 }

@@ -70,12 +70,10 @@ extension ScopeRunner {
     let path = map.itemsPath
     let value = path.map { $0.evaluate(in: scope(effective, state: state)) } ?? effective
     guard let value else {
-      throw StepFailure("States.Runtime",
-                        cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). Invalid path '\(path!.text)' : No results for path: $['\(path!.text.dropFirst(2))']")
+      throw runtimeError(path!.invalidPathCause(in: scope(effective, state: state)))
     }
     guard case .array(let items) = value else {
-      throw StepFailure("States.Runtime",
-                        cause: "An error occurred while executing the state '\(state.name)' (entered at the event id #\(position.enteredEvent)). Invalid path '\(path?.text ?? "$")': the value \(value.serialized()) is not a JSON array")
+      throw runtimeError("Invalid path '\(path?.text ?? "$")': the value \(value.serialized()) is not a JSON array")
     }
     return items
   }

@@ -41,6 +41,9 @@ final class ScopeRunner: @unchecked Sendable {
       do {
         if position.enteredEvent == 0 { try enter(state) }
         outcome = try await execute(state)
+        switch outcome {
+        case .next(_, let output), .end(let output): try runtime.checkSize(output, state: state.name, what: "returned")
+        }
       } catch let failure as StepFailure {
         throw fail(failure)
       }

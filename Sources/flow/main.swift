@@ -1,3 +1,3 @@
 import FlowCommands
 
-await (Flow.main as () async -> Void)()
+await Flow.runMain()

@@ -1,0 +1,168 @@
+import FlowCore
+import FlowExecutor
+import Foundation
+import Testing
+
+/// Crash and resume in-process: cancelling the running task stops the executor where it stands, committing
+/// nothing more, as a killed process would. (The CLI tests kill real processes with SIGKILL.)
+@Suite struct DurabilityTests {
+  /// Starts `yaml`, waits for `ready`, then "kills" the run.
+  func crash(_ h: Harness, _ yaml: String, input: JSONValue = .emptyObject, when ready: @escaping () throws -> Bool) async throws -> String {
+    let flow = h.executor()
+    let record = try flow.start(try h.pipeline(yaml), input: input)
+    let running = Task { try await flow.run(record.id) }
+    #expect(try await eventually(10, ready))
+    running.cancel()
+    _ = try? await running.value
+    #expect(try h.store.execution(record.id)?.status == .running)
+    return record.id
+  }
+
+  @Test func resumeSkipsFinishedSteps_andRerunsTheInterruptedOneWithTheSameKey() async throws {
+    let h = try Harness()
+    let id = try await crash(h, """
+      StartAt: A
+      States:
+        A: {Type: Task, Resource: "test:count", Next: B}
+        B: {Type: Task, Resource: "test:block", Next: C}
+        C: {Type: Task, Resource: "test:count", End: true}
+      """, input: ["v": 1]) { h.calls.count("B") == 1 }
+    let done = try await h.executor().run(id)
+    #expect(done.status == .succeeded)
+    #expect(done.output == ["v": 1])
+    #expect(h.calls.count("A") == 1)
+    #expect(h.calls.count("C") == 1)
+    #expect(h.calls.attempts("B") == [1, 2])
+    #expect(h.calls.keys("B").count == 1)
+    let events = try h.events(id)
+    #expect(events.contains { $0.type == "ExecutionResumed" })
+    #expect(events.contains { $0.type == "TaskStarted" && $0.details["afterInterruption"] == true })
+  }
+
+  @Test func resumingAMapRerunsOnlyUnfinishedItems() async throws {
+    let h = try Harness()
+    let items: [JSONValue] = (0..<20).map { i in ["name": .string("item\(i)"), "block": .bool(i >= 10 && i < 15)] }
+    let id = try await crash(h, """
+      StartAt: M
+      States:
+        M:
+          Type: Map
+          MaxConcurrency: 5
+          ItemProcessor:
+            StartAt: Work
+            States:
+              Work: {Type: Task, Resource: "test:block", End: true}
+          End: true
+      """, input: .array(items)) { h.calls.total == 15 }
+    let done = try await h.executor().run(id)
+    #expect(done.status == .succeeded)
+    #expect(done.output?.arrayValue?.count == 20)
+    for i in 0..<10 { #expect(h.calls.count("item\(i)") == 1, "item\(i) ran again") }
+    for i in 10..<15 { #expect(h.calls.count("item\(i)") == 2) }
+    for i in 15..<20 { #expect(h.calls.count("item\(i)") == 1) }
+  }
+
+  @Test func aResumedWaitWaitsOnlyForTheRemainingTime() async throws {
+    let h = try Harness()
+    let id = try await crash(h, """
+      StartAt: W
+      States:
+        W: {Type: Wait, Seconds: 3, End: true}
+      """) { try h.store.scopes(of: h.store.executions(limit: 1)[0].id).first?.position["phase"] == "waiting" }
+    try await Task.sleep(for: .seconds(1))
+    let done = try await h.executor().run(id)
+    let events = try h.events(id)
+    let entered = try #require(events.first { $0.type == "WaitStateEntered" }).timestamp
+    let exited = try #require(events.first { $0.type == "WaitStateExited" }).timestamp
+    #expect(done.status == .succeeded)
+    #expect(exited - entered >= 2.9)
+    #expect(exited - entered < 3.8, "the wait restarted instead of resuming")
+  }
+
+  @Test func redriveRerunsOnlyTheFailedItems() async throws {
+    let h = try Harness()
+    let flow = h.executor()
+    let record = try flow.start(try h.pipeline("""
+      StartAt: M
+      States:
+        M:
+          Type: Map
+          MaxConcurrency: 1
+          ItemProcessor:
+            StartAt: Work
+            States:
+              Work: {Type: Task, Resource: "test:flaky", End: true}
+          End: true
+      """), input: [["name": "a", "failures": 0], ["name": "b", "failures": 0], ["name": "c", "failures": 1], ["name": "d", "failures": 0]])
+    let failed = try await flow.run(record.id)
+    #expect(failed.status == .failed)
+    #expect(failed.error == "Flaky")
+    _ = try flow.redrive(record.id)
+    let done = try await flow.run(record.id)
+    #expect(done.status == .succeeded)
+    #expect(done.redriveCount == 1)
+    #expect(["a", "b", "c", "d"].map(h.calls.count) == [1, 1, 2, 1])
+    await #expect(throws: ExecutorError.self) { _ = try flow.redrive(record.id) }
+  }
+
+  @Test func stopAbortsARunningExecution() async throws {
+    let h = try Harness()
+    let flow = h.executor(leaseSeconds: 0.3)
+    let record = try flow.start(try h.pipeline("StartAt: B\nStates: {B: {Type: Task, Resource: \"test:block\", End: true}}"), input: .emptyObject)
+    let running = Task { try await flow.run(record.id) }
+    #expect(try await eventually { h.calls.count("B") == 1 })
+    #expect(try h.store.requestStop(record.id, error: "Manual", cause: "stopped by test", now: Date().timeIntervalSince1970) == .running)
+    let done = try await running.value
+    #expect(done.status == .aborted)
+    #expect(try h.events(record.id).last?.type == "ExecutionAborted")
+  }
+
+  @Test func aSecondProcessCannotRunALiveExecution() async throws {
+    let h = try Harness()
+    let first = h.executor()
+    let record = try first.start(try h.pipeline("StartAt: B\nStates: {B: {Type: Task, Resource: \"test:block\", End: true}}"), input: .emptyObject)
+    let running = Task { try await first.run(record.id) }
+    #expect(try await eventually { h.calls.count("B") == 1 })
+    await #expect { try await h.executor().run(record.id) } throws: { error in
+      String(describing: error).contains("another live process")
+    }
+    running.cancel()
+    _ = try? await running.value
+  }
+
+  @Test func aCallbackTaskWaitsForItsToken() async throws {
+    let h = try Harness()
+    let flow = h.executor()
+    let record = try flow.start(try h.pipeline("""
+      StartAt: Approve
+      States:
+        Approve:
+          Type: Task
+          Resource: "flow:echo.waitForTaskToken"
+          Parameters: {"token.$": $$.Task.Token}
+          ResultPath: $.approval
+          End: true
+      """), input: ["model": "m1"])
+    let running = Task { try await flow.run(record.id) }
+    var token: String?
+    #expect(try await eventually {
+      token = try h.events(record.id).first { $0.type == "TaskScheduled" }?.details["parameters"]?["token"]?.stringValue
+      return token != nil
+    })
+    try h.store.completeToken(try #require(token), status: .succeeded, output: ["approved": true], error: nil, cause: nil,
+                              now: Date().timeIntervalSince1970)
+    let done = try await running.value
+    #expect(done.output == ["model": "m1", "approval": ["approved": true]])
+  }
+
+  @Test func aCallbackTaskWithoutHeartbeatsTimesOut() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: Approve
+      States:
+        Approve: {Type: Task, Resource: "flow:echo.waitForTaskToken", HeartbeatSeconds: 1, End: true}
+      """)
+    #expect(done.status == .failed)
+    #expect(done.error == "States.HeartbeatTimeout")
+  }
+}

@@ -1,0 +1,219 @@
+import FlowCore
+import FlowExecutor
+import Foundation
+import Testing
+
+@Suite struct ExecutorTests {
+  @Test func runsAChainOfStates_andRecordsStepFunctionsHistory() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: Prepare
+      States:
+        Prepare: {Type: Pass, Result: {n: 3}, ResultPath: $.config, Next: Work}
+        Work: {Type: Task, Resource: "test:count", Parameters: {"n.$": $.config.n}, ResultPath: $.work, Next: Check}
+        Check:
+          Type: Choice
+          Choices: [{Variable: $.work.n, NumericGreaterThan: 2, Next: Big}]
+          Default: Small
+        Big: {Type: Succeed}
+        Small: {Type: Fail, Error: TooSmall}
+      """, input: ["x": 1])
+    #expect(done.status == .succeeded)
+    #expect(done.output == ["x": 1, "config": ["n": 3], "work": ["n": 3]])
+    let types = try h.events(done.id).map(\.type)
+    #expect(types == [
+      "ExecutionStarted", "PassStateEntered", "PassStateExited", "TaskStateEntered", "TaskScheduled", "TaskStarted",
+      "TaskSucceeded", "TaskStateExited", "ChoiceStateEntered", "ChoiceStateExited", "SucceedStateEntered",
+      "SucceedStateExited", "ExecutionSucceeded",
+    ])
+    let events = try h.events(done.id)
+    #expect(events.map(\.id) == Array(1...events.count))
+    #expect(events.dropFirst().allSatisfy { $0.previousId < $0.id && $0.previousId > 0 })
+    #expect(h.calls.count("Work") == 1)
+  }
+
+  @Test func retriesWithBackoff_thenSucceeds() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: T
+      States:
+        T:
+          Type: Task
+          Resource: "test:flaky"
+          Parameters: {name: t, failures: 2, error: Boom}
+          Retry: [{ErrorEquals: [Boom], IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 1, JitterStrategy: FULL}]
+          End: true
+      """)
+    #expect(done.status == .succeeded)
+    #expect(done.output == ["name": "t", "calls": 3])
+    #expect(h.calls.attempts("t") == [1, 2, 3])
+    #expect(try h.events(done.id).filter { $0.type == "RetryScheduled" }.count == 2)
+  }
+
+  @Test func catchesWhenRetriesAreExhausted() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: T
+      States:
+        T:
+          Type: Task
+          Resource: "test:flaky"
+          Parameters: {name: t, failures: 5, error: Boom}
+          Retry: [{ErrorEquals: [Boom], IntervalSeconds: 1, MaxAttempts: 1, JitterStrategy: FULL}]
+          Catch: [{ErrorEquals: [States.ALL], ResultPath: $.error, Next: Recovered}]
+          End: true
+        Recovered: {Type: Pass, End: true}
+      """, input: ["keep": true])
+    #expect(done.status == .succeeded)
+    #expect(done.output == ["keep": true, "error": ["Error": "Boom", "Cause": "call 2 fails"]])
+    #expect(h.calls.count("t") == 2)
+  }
+
+  @Test func parallelKeepsBranchOrder_andMapKeepsItemOrder() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: P
+      States:
+        P:
+          Type: Parallel
+          Branches:
+            - {StartAt: A, States: {A: {Type: Task, Resource: "flow:echo", Parameters: {DelaySeconds: 0.05, v: a}, OutputPath: $.v, End: true}}}
+            - {StartAt: B, States: {B: {Type: Pass, Result: b, End: true}}}
+          ResultPath: $.branches
+          Next: M
+        M:
+          Type: Map
+          ItemsPath: $.items
+          MaxConcurrency: 2
+          ItemProcessor:
+            StartAt: Double
+            States:
+              Double: {Type: Pass, Parameters: {"v.$": "States.MathAdd($.v, $.v)"}, End: true}
+          ItemSelector: {"v.$": $$.Map.Item.Value}
+          ResultPath: $.doubled
+          End: true
+      """, input: ["items": [1, 2, 3, 4, 5]])
+    #expect(done.status == .succeeded)
+    #expect(done.output?["branches"] == ["a", "b"])
+    #expect(done.output?["doubled"] == [["v": 2], ["v": 4], ["v": 6], ["v": 8], ["v": 10]])
+  }
+
+  @Test func aFailingBranchFailsTheExecutionWithItsError() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: P
+      States:
+        P:
+          Type: Parallel
+          Branches:
+            - {StartAt: A, States: {A: {Type: Fail, Error: Bad, Cause: broken}}}
+            - {StartAt: B, States: {B: {Type: Pass, End: true}}}
+          End: true
+      """)
+    #expect(done.status == .failed)
+    #expect(done.error == "Bad")
+    #expect(done.cause == "broken")
+  }
+
+  @Test func mapToleratesFailuresUpToTheThreshold() async throws {
+    let h = try Harness()
+    let yaml = """
+      StartAt: M
+      States:
+        M:
+          Type: Map
+          ToleratedFailureCount: 1
+          ItemProcessor:
+            StartAt: F
+            States:
+              F: {Type: Task, Resource: "test:flaky", End: true}
+          End: true
+      """
+    let tolerated = try await h.run(yaml, input: [["name": "a", "failures": 0], ["name": "b", "failures": 1]])
+    #expect(tolerated.status == .succeeded)
+    #expect(tolerated.output == [["name": "a", "calls": 1], ["Error": "Flaky", "Cause": "call 1 fails"]])
+    let exceeded = try await h.run(yaml, input: [["name": "c", "failures": 1], ["name": "d", "failures": 1]])
+    #expect(exceeded.status == .failed)
+    #expect(exceeded.error == "States.ExceedToleratedFailureThreshold")
+  }
+
+  @Test func assignedVariablesAreVisibleFromTheNextState_andInsideMapIterations() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: A
+      States:
+        A: {Type: Pass, Result: {k: 2}, ResultPath: null, Assign: {"factor.$": $.k}, Next: M}
+        M:
+          Type: Map
+          ItemProcessor:
+            StartAt: Mul
+            States:
+              Mul: {Type: Pass, Parameters: {"v.$": $, "f.$": $factor}, Assign: {factor: 100}, End: true}
+          Next: After
+        After: {Type: Pass, Parameters: {"results.$": $, "factor.$": $factor}, End: true}
+      """, input: [1, 2])
+    #expect(done.output == ["results": [["v": 1, "f": 2], ["v": 2, "f": 2]], "factor": 2])
+  }
+
+  @Test func failsWithDataLimitExceeded_whenAnOutputIsTooLarge() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: Big
+      States:
+        Big: {Type: Pass, Parameters: {"a.$": "States.ArrayRange(1, 999, 1)"}, End: true}
+      """, executor: h.executor(payloadLimit: 200))
+    #expect(done.status == .failed)
+    #expect(done.error == "States.DataLimitExceeded")
+  }
+
+  @Test func taskTimeoutRaisesStatesTimeout_andIsCaught() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: Slow
+      States:
+        Slow:
+          Type: Task
+          Resource: "flow:echo"
+          Parameters: {DelaySeconds: 30}
+          TimeoutSeconds: 1
+          Catch: [{ErrorEquals: [States.Timeout], Next: TimedOut}]
+          End: true
+        TimedOut: {Type: Pass, Result: caught, End: true}
+      """)
+    #expect(done.output == "caught")
+    #expect(try h.events(done.id).contains { $0.type == "TaskTimedOut" })
+  }
+
+  @Test func executionTimeoutEndsTheExecutionAsTimedOut() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      TimeoutSeconds: 1
+      StartAt: W
+      States:
+        W: {Type: Wait, Seconds: 30, End: true}
+      """)
+    #expect(done.status == .timedOut)
+    #expect(done.error == "States.Timeout")
+    #expect(try h.events(done.id).last?.type == "ExecutionTimedOut")
+  }
+
+  @Test func noMatchingChoiceFailsWithNoChoiceMatched() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: C
+      States:
+        C: {Type: Choice, Choices: [{Variable: $.x, IsPresent: true, Next: D}]}
+        D: {Type: Succeed}
+      """)
+    #expect(done.error == "States.NoChoiceMatched")
+  }
+
+  @Test func unknownIdsAndFinishedExecutionsAreClearErrors() async throws {
+    let h = try Harness()
+    await #expect(throws: ExecutorError.self) { try await h.executor().run("no-such-execution") }
+    let done = try await h.run("StartAt: A\nStates: {A: {Type: Pass, End: true}}")
+    await #expect { try await h.executor().run(done.id) } throws: { error in
+      String(describing: error).contains("already finished")
+    }
+  }
+}

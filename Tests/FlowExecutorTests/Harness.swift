@@ -1,0 +1,110 @@
+import FlowCore
+import FlowDefinition
+import FlowExecutor
+import FlowSteps
+import FlowStore
+import Foundation
+
+/// A temporary store and an executor over it, with the built-in steps plus a few test steps.
+struct Harness {
+  let directory: URL
+  let store: SQLiteStore
+  let calls = Calls()
+  var steps: StepRegistry
+
+  init() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-exec-\(UUID().uuidString)")
+    store = try SQLiteStore(path: directory.appendingPathComponent("flow.db").path)
+    steps = .builtIn
+    steps.register("test:count", CountingStep(calls: calls))
+    steps.register("test:flaky", FlakyStep(calls: calls))
+    steps.register("test:block", BlockingStep(calls: calls))
+  }
+
+  func executor(payloadLimit: Int? = nil, tokenPoll: Double = 0.05, leaseSeconds: Double = 10) -> Executor {
+    var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"))
+    options.leaseSeconds = leaseSeconds
+    if let payloadLimit { options.payloadLimitBytes = payloadLimit }
+    options.tokenPollSeconds = tokenPoll
+    options.logger.logLevel = .critical
+    return Executor(store: store, steps: steps, loader: PipelineLoader(knownResources: Set(steps.resources)), options: options)
+  }
+
+  func pipeline(_ yaml: String) throws -> Pipeline {
+    try PipelineLoader(knownResources: Set(steps.resources)).load(text: yaml, path: "test.yaml")
+  }
+
+  /// Starts and runs a pipeline to its end.
+  func run(_ yaml: String, input: JSONValue = .emptyObject, executor: Executor? = nil) async throws -> ExecutionRecord {
+    let flow = executor ?? self.executor()
+    let record = try flow.start(try pipeline(yaml), input: input)
+    return try await flow.run(record.id)
+  }
+
+  func events(_ id: String) throws -> [HistoryEvent] { try store.events(of: id, after: 0) }
+}
+
+/// Counts calls per key, thread-safely.
+final class Calls: @unchecked Sendable {
+  private let lock = NSLock()
+  private var counts: [String: Int] = [:]  // guarded by lock
+  private var attempts: [String: [Int]] = [:]
+  private var keys: [String: Set<String>] = [:]
+
+  @discardableResult
+  func record(_ name: String, attempt: Int = 0, key: String = "") -> Int {
+    lock.withLock {
+      counts[name, default: 0] += 1
+      attempts[name, default: []].append(attempt)
+      keys[name, default: []].insert(key)
+      return counts[name]!
+    }
+  }
+  func count(_ name: String) -> Int { lock.withLock { counts[name] ?? 0 } }
+  func attempts(_ name: String) -> [Int] { lock.withLock { attempts[name] ?? [] } }
+  func keys(_ name: String) -> Set<String> { lock.withLock { keys[name] ?? [] } }
+  var total: Int { lock.withLock { counts.values.reduce(0, +) } }
+}
+
+/// Records each call under `input.name` (or the state name) and returns its input.
+struct CountingStep: Step {
+  let calls: Calls
+  func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
+    calls.record(input["name"]?.stringValue ?? context.stateName, attempt: context.attempt, key: context.idempotencyKey)
+    return input
+  }
+}
+
+/// Fails with `input.error` for the first `input.failures` calls of its name, then returns its input.
+struct FlakyStep: Step {
+  let calls: Calls
+  func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
+    let name = input["name"]?.stringValue ?? context.stateName
+    let n = calls.record(name, attempt: context.attempt)
+    if n <= input["failures"]?.intValue ?? 1 {
+      throw StepFailure(input["error"]?.stringValue ?? "Flaky", cause: "call \(n) fails")
+    }
+    return ["name": .string(name), "calls": .int(n)]
+  }
+}
+
+/// On its first call for `input.name` (or the state), blocks until cancelled (a process killed mid-step)
+/// unless `input.block` is false; later calls return the input.
+struct BlockingStep: Step {
+  let calls: Calls
+  func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
+    let n = calls.record(input["name"]?.stringValue ?? context.stateName, attempt: context.attempt, key: context.idempotencyKey)
+    if n == 1 && input["block"] != false { try await Task.sleep(for: .seconds(3600)) }
+    return input
+  }
+}
+
+/// Waits until `condition` holds, polling; gives up after `seconds`.
+func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async throws -> Bool {
+  let deadline = Date().addingTimeInterval(seconds)
+  while Date() < deadline {
+    if try condition() { return true }
+    try await Task.sleep(for: .milliseconds(10))
+  }
+  return false
+}
