@@ -23,7 +23,7 @@ let package = Package(
       .product(name: "OrderedCollections", package: "swift-collections"),
     ], swiftSettings: settings),
     .target(name: "FlowExpressions", dependencies: ["FlowCore"], swiftSettings: settings),
-    .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "Yams"], swiftSettings: settings),
+    .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowScheduler", "Yams"], swiftSettings: settings),
     .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
     .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition"], swiftSettings: settings),
     .target(name: "FlowSteps", dependencies: ["FlowCore"], swiftSettings: settings),

@@ -47,6 +47,7 @@ extension Flow {
         throw CLIError(error.message)
       }
       if detach {
+        try executor.release(record.id)
         try Detached.resume(record.id, storePath: storeOptions.storePath)
         if json { print(JSONValue.object(["executionId": .string(record.id), "status": "RUNNING"]).serialized()) } else {
           print(record.id)

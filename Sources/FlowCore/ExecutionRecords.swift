@@ -63,9 +63,10 @@ public struct ExecutionRecord: Sendable, Equatable {
     self.stopRequested = stopRequested
   }
 
-  /// True when the execution is running but no live process holds its lease.
+  /// True when the execution is running but no live process holds its lease: the lease ran out, or its owner
+  /// was a process on this machine that no longer exists (killed, say, with SIGKILL).
   public func isOrphaned(now: Double = Date().timeIntervalSince1970) -> Bool {
-    status == .running && (leaseUntil ?? 0) < now
+    status == .running && ((leaseUntil ?? 0) < now || owner.map(LeaseOwner.isDeadLocalProcess) ?? true)
   }
 }
 

@@ -24,6 +24,8 @@ public protocol ExecutionStore: Sendable {
 
   /// Takes the lease if nobody holds a live one (or `owner` already does). Returns whether it got it.
   func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> Bool
+  /// Takes the lease over from `previous` (a process known to be dead); false if someone else holds it now.
+  func takeOverLease(_ executionId: String, from previous: String, to owner: String, until: Double) throws -> Bool
   /// Extends the lease; returns false (and changes nothing) if `owner` no longer holds it.
   func renewLease(_ executionId: String, owner: String, until: Double) throws -> Bool
   /// Gives the lease up.

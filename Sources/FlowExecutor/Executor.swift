@@ -24,12 +24,28 @@ public final class Executor: Sendable {
     self.steps = steps
     self.loader = loader
     self.options = options
-    owner = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())"
+    owner = LeaseOwner.current()
   }
 
   /// Creates an execution of `pipeline` (committing `ExecutionStarted`) and takes its lease; ``run(_:)`` then runs it.
   /// - Throws: ``ExecutorError`` when the name is taken, the input too large, or the store cannot be written.
   public func start(_ pipeline: Pipeline, input: JSONValue, name: String? = nil, parentId: String? = nil) throws -> ExecutionRecord {
+    let (record, started, root) = try newExecution(pipeline, input: input, name: name, parentId: parentId)
+    do {
+      try store.create(record, events: [started], scopes: [root])
+    } catch let error as StoreError {
+      throw ExecutorError(error.message)
+    }
+    options.observer?(started)
+    return record
+  }
+
+  /// What creating an execution writes — its record (lease held by this executor), `ExecutionStarted` and its
+  /// root scope — built but not stored, so that ``start(_:input:name:parentId:)`` and scheduled starts store it
+  /// each in their own transaction.
+  /// - Throws: ``ExecutorError`` when the input is larger than the payload limit.
+  func newExecution(_ pipeline: Pipeline, input: JSONValue, name: String?, parentId: String?) throws
+    -> (record: ExecutionRecord, started: HistoryEvent, root: ScopeRecord) {
     let id = UUID().uuidString.lowercased()
     let now = Date().timeIntervalSince1970
     let size = input.serialized().utf8.count
@@ -44,13 +60,7 @@ public final class Executor: Sendable {
                                details: ["input": input, "name": .string(record.name), "pipeline": .string(pipeline.name)])
     let root = ScopeRecord(id: "root", status: .running,
                            position: Position(state: pipeline.machine.startAt, input: input, previousEvent: 1, variables: [:]).json)
-    do {
-      try store.create(record, events: [started], scopes: [root])
-    } catch let error as StoreError {
-      throw ExecutorError(error.message)
-    }
-    options.observer?(started)
-    return record
+    return (record, started, root)
   }
 
   /// Runs an execution to its end in this process: a new one from ``start(_:input:name:parentId:)``, or one
@@ -68,7 +78,11 @@ public final class Executor: Sendable {
       throw ExecutorError("execution \(record.id) has already finished (\(record.status.rawValue)); use `flow redrive` to re-run a failed one")
     }
     let now = Date().timeIntervalSince1970
-    guard try store.acquireLease(record.id, owner: owner, until: now + options.leaseSeconds, now: now) else {
+    var leased = try store.acquireLease(record.id, owner: owner, until: now + options.leaseSeconds, now: now)
+    if !leased, let previous = record.owner, LeaseOwner.isDeadLocalProcess(previous) {
+      leased = try store.takeOverLease(record.id, from: previous, to: owner, until: now + options.leaseSeconds)
+    }
+    guard leased else {
       throw ExecutorError("execution \(record.id) is being run by another live process (\(record.owner ?? "unknown"))")
     }
     defer { try? store.releaseLease(record.id, owner: owner) }
@@ -79,6 +93,11 @@ public final class Executor: Sendable {
       throw ExecutorError("execution \(record.id): its stored definition no longer loads: \(error)")
     }
     return try await ExecutionDriver(executor: self, record: record, pipeline: pipeline).drive()
+  }
+
+  /// Gives up this process's lease on an execution it started but will not run (`flow run --detach`).
+  public func release(_ executionId: String) throws {
+    try store.releaseLease(executionId, owner: owner)
   }
 
   /// Re-opens a FAILED, TIMED_OUT or ABORTED execution so that ``run(_:)`` re-runs it from the states that failed,

@@ -17,17 +17,48 @@ enum ChildProcess {
 
   static func run(_ command: [String], environment: [String: String], workingDirectory: String?,
                   stdin input: [UInt8], maxStdout: Int) async throws -> Output {
-    let pid = try spawn(command, environment: environment, workingDirectory: workingDirectory)
+    let program = try resolve(command[0], path: environment["PATH"] ?? "/usr/bin:/bin", workingDirectory: workingDirectory)
+    let launched = PIDBox()
     return try await withTaskCancellationHandler {
-      let output = await withCheckedContinuation { (done: CheckedContinuation<Output, Never>) in
-        Thread.detachNewThread { done.resume(returning: collect(pid, input: input, maxStdout: maxStdout)) }
+      let output = try await withCheckedThrowingContinuation { (done: CheckedContinuation<Output, any Error>) in
+        // Spawned and reaped on one dedicated thread: the child's parent-death signal is tied to the spawning
+        // thread, so the program dies with this process (a killed flow leaves no orphaned step behind).
+        Thread.detachNewThread {
+          do {
+            let child = try spawn([program] + command.dropFirst(), environment: environment, workingDirectory: workingDirectory)
+            launched.set(child.pid)
+            done.resume(returning: collect(child, input: input, maxStdout: maxStdout))
+          } catch {
+            done.resume(throwing: error)
+          }
+        }
       }
       try Task.checkCancellation()
       return output
     } onCancel: {
-      kill(-pid.pid, SIGKILL)
+      if let pid = launched.get() { kill(-pid, SIGKILL) }
     }
   }
+
+  /// The program's path: as given when it contains a slash, else the first match on PATH.
+  private static func resolve(_ name: String, path: String, workingDirectory: String?) throws -> String {
+    let manager = FileManager.default
+    if name.contains("/") {
+      let full = name.hasPrefix("/") ? name : ((workingDirectory ?? manager.currentDirectoryPath) as NSString).appendingPathComponent(name)
+      if manager.isExecutableFile(atPath: full) { return full }
+    } else {
+      for directory in path.split(separator: ":") {
+        let candidate = "\(directory)/\(name)"
+        if manager.isExecutableFile(atPath: candidate) { return candidate }
+      }
+    }
+    throw StepFailure("Exec.CommandNotFound", cause: "cannot run '\(name)': program not found or not executable")
+  }
+
+  /// `setpriv --pdeathsig KILL` (util-linux) makes the program die when flow dies.
+  private static let deathSignalWrapper: [String] = {
+    FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") ? ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"] : []
+  }()
 
   struct Spawned: Sendable {
     var pid: pid_t
@@ -70,14 +101,14 @@ enum ChildProcess {
     posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
     posix_spawnattr_setpgroup(&attributes, 0)
 
-    let argv = command.map { strdup($0) } + [nil]
+    let argv = (deathSignalWrapper + command).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
       argv.forEach { free($0) }
       envp.forEach { free($0) }
     }
     var pid: pid_t = 0
-    let rc = posix_spawnp(&pid, command[0], &actions, &attributes, argv, envp)
+    let rc = posix_spawn(&pid, deathSignalWrapper.first ?? command[0], &actions, &attributes, argv, envp)
     close(inPipe[0])
     close(outPipe[1])
     close(errPipe[1])
@@ -147,4 +178,12 @@ private final class OutputBox: @unchecked Sendable {
   var stdout: [UInt8] = []
   var stderr: [UInt8] = []
   var overflowed = false
+}
+
+/// The spawned process id, set by the spawning thread and read by the cancellation handler.
+private final class PIDBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var pid: pid_t?  // guarded by lock
+  func set(_ value: pid_t) { lock.withLock { pid = value } }
+  func get() -> pid_t? { lock.withLock { pid } }
 }

@@ -53,6 +53,24 @@ enum Migrations {
       cause TEXT,
       heartbeat REAL NOT NULL
     );
+    """,
+    // 2: scheduled runs. One row per fired slot, keyed (pipeline, scheduled_time) so a slot is recorded once;
+    // the last tick of each pipeline; and the slot an execution was started for.
     """
+    ALTER TABLE executions ADD COLUMN scheduled_time REAL;
+    CREATE INDEX executions_by_schedule ON executions (pipeline, scheduled_time) WHERE scheduled_time IS NOT NULL;
+    CREATE TABLE schedule_fires (
+      pipeline TEXT NOT NULL,
+      scheduled_time REAL NOT NULL,
+      action TEXT NOT NULL,
+      execution_id TEXT,
+      fired_at REAL NOT NULL,
+      PRIMARY KEY (pipeline, scheduled_time)
+    ) WITHOUT ROWID;
+    CREATE TABLE schedule_ticks (
+      pipeline TEXT PRIMARY KEY,
+      last_tick REAL NOT NULL
+    ) WITHOUT ROWID;
+    """,
   ]
 }

@@ -12,6 +12,13 @@ extension SQLiteStore {
     }
   }
 
+  public func takeOverLease(_ executionId: String, from previous: String, to owner: String, until: Double) throws -> Bool {
+    try locked { db in
+      try db.run("UPDATE executions SET owner = ?, lease_until = ? WHERE id = ? AND status = 'RUNNING' AND owner = ?",
+                 [.text(owner), .double(until), .text(executionId), .text(previous)]) == 1
+    }
+  }
+
   public func renewLease(_ executionId: String, owner: String, until: Double) throws -> Bool {
     try locked { db in
       try db.run("UPDATE executions SET lease_until = ? WHERE id = ? AND owner = ?",

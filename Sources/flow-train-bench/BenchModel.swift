@@ -24,15 +24,18 @@ struct BenchModel {
     let target = Target.classes(data.trainLabels, classCount: data.classCount)
     var fitSeconds = Double.infinity
     var fitted: AnyModel?
+    let iterations = IterationCounter()
     for _ in 0..<repeats {
+      iterations.reset()
       let start = Date()
-      fitted = try AnyModel.fit(algorithm, x: data.train, target: target, hyperparameters: hyperparameters, progress: nil)
+      fitted = try AnyModel.fit(algorithm, x: data.train, target: target, hyperparameters: hyperparameters,
+                                progress: { _ in iterations.increment() })
       fitSeconds = min(fitSeconds, Date().timeIntervalSince(start))
     }
     let model = fitted!
     let predicted = model.predict(data.test).argmaxRows()
     let accuracy = ClassificationMetrics.accuracy(data.testLabels, predicted)
-    return BenchResult(dataset: data.name, model: name, fitSeconds: fitSeconds, testAccuracy: accuracy)
+    return BenchResult(dataset: data.name, model: name, fitSeconds: fitSeconds, testAccuracy: accuracy, iterations: iterations.value)
   }
 }
 
@@ -42,14 +45,24 @@ struct BenchResult {
   var model: String
   var fitSeconds: Double
   var testAccuracy: Double
+  var iterations = 0
   var threads = ProcessInfo.processInfo.activeProcessorCount
 
   var tableRow: String {
-    "  \(model.padding(toLength: 22, withPad: " ", startingAt: 0)) fit \(String(format: "%8.3f", fitSeconds)) s   test accuracy \(String(format: "%.4f", testAccuracy))"
+    "  \(model.padding(toLength: 22, withPad: " ", startingAt: 0)) fit \(String(format: "%8.3f", fitSeconds)) s   test accuracy \(String(format: "%.4f", testAccuracy))   (\(iterations) progress reports)"
   }
 
   var json: String {
     "{\"dataset\": \"\(dataset)\", \"model\": \"\(model)\", \"tool\": \"flow\", \"threads\": \(threads), "
       + "\"fit_seconds\": \(String(format: "%.4f", fitSeconds)), \"test_accuracy\": \(String(format: "%.4f", testAccuracy))}"
   }
+}
+
+/// Counts progress reports (iterations, epochs or trees) of one fit.
+final class IterationCounter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var count = 0
+  func increment() { lock.lock(); count += 1; lock.unlock() }
+  func reset() { lock.lock(); count = 0; lock.unlock() }
+  var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

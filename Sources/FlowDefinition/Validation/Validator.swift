@@ -15,6 +15,7 @@ extension PipelineLoader {
       TimeoutValidator(),
       WaitValidator(),
       MapSettingsValidator(),
+      ScheduleValidator(),
     ]
   }
 }

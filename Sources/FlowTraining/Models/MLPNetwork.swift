@@ -41,8 +41,22 @@ struct MLPNetwork {
     for l in 0..<layerCount {
       let inputs = sizes[l], outputs = sizes[l + 1]
       let out = activations + offset
-      FloatKernels.affine(source, rows: rows, k: inputs, params + weightOffsets[l], n: outputs,
-                          bias: params + biasOffsets[l], into: out)
+      if outputs >= 8 {
+        FloatKernels.affine(source, rows: rows, k: inputs, params + weightOffsets[l], n: outputs,
+                            bias: params + biasOffsets[l], into: out)
+      } else {
+        // Narrow layer: one dot product per output over transposed weights.
+        let weights = params + weightOffsets[l], bias = params + biasOffsets[l]
+        var transposed = [Float](repeating: 0, count: outputs * inputs)
+        for j in 0..<inputs { for c in 0..<outputs { transposed[c * inputs + j] = weights[j * outputs + c] } }
+        transposed.withUnsafeBufferPointer { wt in
+          for r in 0..<rows {
+            for c in 0..<outputs {
+              out[r * outputs + c] = bias[c] + FloatKernels.dot(source + r * inputs, wt.baseAddress! + c * inputs, inputs)
+            }
+          }
+        }
+      }
       let count = rows * outputs
       if l < layerCount - 1 {
         for k in 0..<count where out[k] < 0 { out[k] = 0 }
@@ -92,23 +106,47 @@ struct MLPNetwork {
       let inputs = sizes[l], width = sizes[l + 1]
       let delta = deltas + offsets[l]
       let previous: UnsafePointer<Float> = l == 0 ? input : UnsafePointer(activations + offsets[l - 1])
+      let weights = params + weightOffsets[l]
       let weightGradient = gradients + weightOffsets[l], biasGradient = gradients + biasOffsets[l]
-      for r in 0..<rows {
-        let d = delta + r * width
-        let a = previous + r * inputs
-        for j in 0..<inputs where a[j] != 0 { FloatKernels.axpy(a[j], d, weightGradient + j * width, width) }
-        FloatKernels.axpy(1, d, biasGradient, width)
-      }
-      if l > 0 {
-        let weights = params + weightOffsets[l]
-        let previousDelta = deltas + offsets[l - 1]
+      let previousDelta = l > 0 ? deltas + offsets[l - 1] : nil
+      if width >= 8 {
+        // Wide layer: vectors run along the outputs.
         for r in 0..<rows {
           let d = delta + r * width
-          for j in 0..<inputs {
-            // ReLU derivative: the gradient flows only where the activation was positive.
-            previousDelta[r * inputs + j] = previous[r * inputs + j] > 0 ? FloatKernels.dot(d, weights + j * width, width) : 0
+          let a = previous + r * inputs
+          for j in 0..<inputs where a[j] != 0 { FloatKernels.axpy(a[j], d, weightGradient + j * width, width) }
+          FloatKernels.axpy(1, d, biasGradient, width)
+          if let previousDelta {
+            for j in 0..<inputs {
+              // ReLU derivative: the gradient flows only where the activation was positive.
+              previousDelta[r * inputs + j] = a[j] > 0 ? FloatKernels.dot(d, weights + j * width, width) : 0
+            }
           }
         }
+      } else {
+        // Narrow layer (such as the output): vectors run along the inputs, on transposed weights.
+        var transposed = [Float](repeating: 0, count: width * inputs)
+        var transposedGradient = [Float](repeating: 0, count: width * inputs)
+        for j in 0..<inputs { for c in 0..<width { transposed[c * inputs + j] = weights[j * width + c] } }
+        transposed.withUnsafeBufferPointer { wt in
+          transposedGradient.withUnsafeMutableBufferPointer { gt in
+            for r in 0..<rows {
+              let d = delta + r * width
+              let a = previous + r * inputs
+              for c in 0..<width {
+                FloatKernels.axpy(d[c], a, gt.baseAddress! + c * inputs, inputs)
+                biasGradient[c] += d[c]
+              }
+              if let previousDelta {
+                let target = previousDelta + r * inputs
+                target.update(repeating: 0, count: inputs)
+                for c in 0..<width { FloatKernels.axpy(d[c], wt.baseAddress! + c * inputs, target, inputs) }
+                for j in 0..<inputs where a[j] <= 0 { target[j] = 0 }
+              }
+            }
+          }
+        }
+        for j in 0..<inputs { for c in 0..<width { weightGradient[j * width + c] += transposedGradient[c * inputs + j] } }
       }
     }
     return loss
