@@ -25,19 +25,21 @@ extension Flow {
         let record = try findExecution(id, in: store)
         let states = StateSummary.summarize(try store.events(of: record.id, after: 0), running: record.status == .running)
         let children = try store.children(of: record.id)
+        let scheduled = try store.scheduledTimes(of: [record.id])
         if json {
-          print(JSONValue.object(ExecutionTable.json(record).merging(
+          print(JSONValue.object(ExecutionTable.json(record, scheduled: scheduled).merging(
             ["states": .array(states.map(\.json)), "children": .array(children.map { .object(ExecutionTable.json($0)) })]) { $1 })
             .serialized(pretty: true))
         } else {
-          print(ExecutionTable.detail(record, states: states, children: children))
+          print(ExecutionTable.detail(record, states: states, children: children, scheduled: scheduled))
         }
       } else {
         let records = try store.executions(limit: limit)
+        let scheduled = try store.scheduledTimes(of: records.map(\.id))
         if json {
-          print(JSONValue.array(records.map { .object(ExecutionTable.json($0)) }).serialized(pretty: true))
+          print(JSONValue.array(records.map { .object(ExecutionTable.json($0, scheduled: scheduled)) }).serialized(pretty: true))
         } else {
-          print(ExecutionTable.list(records))
+          print(ExecutionTable.list(records, scheduled: scheduled))
         }
       }
     }
@@ -55,7 +57,8 @@ enum ExecutionTable {
     return String(format: "%.2fs", end - record.startTime)
   }
 
-  static func json(_ record: ExecutionRecord) -> JSONObject {
+  /// `scheduled` maps the ids of executions started by a schedule (`flow tick`, `flow scheduler`) to their slot.
+  static func json(_ record: ExecutionRecord, scheduled: [String: Double] = [:]) -> JSONObject {
     var o: JSONObject = [
       "executionId": .string(record.id), "name": .string(record.name), "pipeline": .string(record.pipeline),
       "pipelinePath": .string(record.pipelinePath), "status": .string(record.status.rawValue),
@@ -67,24 +70,31 @@ enum ExecutionTable {
     if let error = record.error { o["error"] = .string(error) }
     if let cause = record.cause { o["cause"] = .string(cause) }
     if let parent = record.parentId { o["parentId"] = .string(parent) }
+    if let slot = scheduled[record.id] { o["scheduledTime"] = .string(Timestamp.format(slot)) }
     return o
   }
 
-  static func list(_ records: [ExecutionRecord]) -> String {
+  static func list(_ records: [ExecutionRecord], scheduled: [String: Double] = [:]) -> String {
     guard !records.isEmpty else { return "no executions yet: start one with `flow run FILE`" }
-    let rows = records.map { r in
-      [String(r.id.prefix(8)), r.name == r.id ? "-" : r.name, r.pipeline, status(r),
-       String(Timestamp.format(r.startTime).prefix(19)).replacingOccurrences(of: "T", with: " "), duration(r)]
+    func time(_ seconds: Double) -> String {
+      String(Timestamp.format(seconds).prefix(19)).replacingOccurrences(of: "T", with: " ")
     }
-    return render(["ID", "NAME", "PIPELINE", "STATUS", "STARTED (UTC)", "DURATION"], rows)
+    let rows = records.map { r in
+      [String(r.id.prefix(8)), r.name == r.id ? "-" : r.name, r.pipeline, status(r), time(r.startTime), duration(r)]
+        + (scheduled.isEmpty ? [] : [scheduled[r.id].map(time) ?? "-"])
+    }
+    return render(["ID", "NAME", "PIPELINE", "STATUS", "STARTED (UTC)", "DURATION"]
+                    + (scheduled.isEmpty ? [] : ["SCHEDULED FOR (UTC)"]), rows)
   }
 
-  static func detail(_ record: ExecutionRecord, states: [StateSummary], children: [ExecutionRecord]) -> String {
+  static func detail(_ record: ExecutionRecord, states: [StateSummary], children: [ExecutionRecord],
+                     scheduled: [String: Double] = [:]) -> String {
     var lines = [
       "execution  \(record.id)", "name       \(record.name)", "pipeline   \(record.pipeline) (\(record.pipelinePath))",
       "status     \(status(record))", "started    \(Timestamp.format(record.startTime))", "duration   \(duration(record))",
     ]
     if let parent = record.parentId { lines.append("parent     \(parent)") }
+    if let slot = scheduled[record.id] { lines.append("scheduled  \(Timestamp.format(slot)) (Flow.Schedule slot)") }
     if record.redriveCount > 0 { lines.append("redriven   \(record.redriveCount) time(s)") }
     if let error = record.error { lines.append("error      \(error)") }
     if let cause = record.cause { lines.append("cause      \(cause)") }

@@ -46,9 +46,9 @@ public protocol ScheduleStore: Sendable {
 
   /// The pipeline's scheduled executions that are `RUNNING` (live or orphaned), oldest slot first.
   func runningScheduledExecutions(of pipeline: String) throws -> [ExecutionRecord]
-  /// Every scheduled execution that is `RUNNING` with no live lease at `now`, oldest slot first: what a
-  /// scheduler resumes at start.
-  func orphanedScheduledExecutions(now: Double) throws -> [ExecutionRecord]
+  /// Top-level executions (no parent) that are `RUNNING` with no live lease at `now`, oldest first: what a tick
+  /// (`scheduledOnly`) or a scheduler starting up resumes.
+  func orphanedExecutions(now: Double, scheduledOnly: Bool) throws -> [ExecutionRecord]
   /// The pipeline's queued slots, oldest first.
   func queuedFires(of pipeline: String) throws -> [ScheduleFireRecord]
   /// Recorded slots, newest first: of one pipeline, or of all when `pipeline` is `nil`.

@@ -36,7 +36,7 @@ public struct ExecStep: Step {
     let stderr = String(decoding: result.stderr, as: UTF8.self)
     let log = context.artifactsDirectory.appendingPathComponent("stderr-\(context.attempt).log")
     try? Data(result.stderr).write(to: log)
-    context.logger.info("\(context.stateName): \(spec.command.joined(separator: " ")) exited with status \(result.status)")
+    context.logger.log(level: result.status == 0 ? .debug : .info, "\(context.stateName): \(spec.command.joined(separator: " ")) exited with status \(result.status)")
     for line in stderr.split(separator: "\n").suffix(20) { context.logger.info("\(context.stateName) stderr: \(line)") }
 
     if result.stdoutOverflowed {

@@ -79,13 +79,13 @@ extension SQLiteStore: ScheduleStore {
     return try ids.compactMap { try execution($0) }
   }
 
-  public func orphanedScheduledExecutions(now: Double) throws -> [ExecutionRecord] {
+  public func orphanedExecutions(now: Double, scheduledOnly: Bool) throws -> [ExecutionRecord] {
     let ids = try locked { db in
       try db.query(
         """
-        SELECT id FROM executions WHERE scheduled_time IS NOT NULL AND status = 'RUNNING'
-          AND (lease_until IS NULL OR lease_until < ?)
-        ORDER BY scheduled_time
+        SELECT id FROM executions WHERE status = 'RUNNING' AND parent_id IS NULL
+          AND (lease_until IS NULL OR lease_until < ?) \(scheduledOnly ? "AND scheduled_time IS NOT NULL" : "")
+        ORDER BY start_time
         """, [.double(now)]) { $0.text(0) }
     }
     return try ids.compactMap { try execution($0) }

@@ -1,0 +1,56 @@
+import FlowScheduler
+import Foundation
+
+/// The crontab line of one project: `flow tick` with absolute paths, every minute.
+///
+/// A project is identified by its store and pipelines directory, so `flow schedule install` in two projects keeps
+/// one line for each inside the managed block, and installing again replaces the project's own line.
+struct CronInstallation {
+  var workingDirectory: String
+  var flowExecutable: String
+  var store: String
+  var pipelinesDirectory: String
+  var log: String
+
+  /// Paths for the pipelines in `directory` and the store at `storePath`, both made absolute against the working
+  /// directory; the binary is this process's own (`/proc/self/exe`, links resolved) unless `flowExecutable` is given.
+  init(directory: String, storePath: String, flowExecutable: String? = nil) {
+    let cwd = FileManager.default.currentDirectoryPath
+    func absolute(_ path: String) -> String {
+      URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: cwd, isDirectory: true)).standardizedFileURL.path
+    }
+    workingDirectory = absolute(cwd)
+    self.flowExecutable = flowExecutable.map(absolute)
+      ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    store = absolute(storePath)
+    pipelinesDirectory = absolute(directory)
+    log = (absolute(storePath) as NSString).deletingLastPathComponent + "/tick.log"
+  }
+
+  /// The cron line.
+  /// - Throws: ``ScheduleError`` when a path can't be written in a crontab (a line break in it).
+  func tickLine() throws(ScheduleError) -> String {
+    try Crontab.tickLine(workingDirectory: workingDirectory, flowExecutable: flowExecutable, store: store,
+                         pipelinesDirectory: pipelinesDirectory, log: log)
+  }
+
+  /// The managed block's lines with the project of `matching` (default: `line`) taken out and `line` appended.
+  ///
+  /// - Parameters:
+  ///   - crontab: The current crontab.
+  ///   - line: The project's new line, or `nil` to remove it.
+  ///   - matching: A line of the project to take out, when `line` is `nil`.
+  /// - Throws: ``ScheduleError`` when the crontab's managed block is damaged.
+  static func lines(in crontab: Crontab, replacingWith line: String?, matching: String? = nil) throws(ScheduleError) -> [String] {
+    let existing = try crontab.managedLines() ?? []
+    guard let key = (matching ?? line).flatMap(projectKey) else { return existing + (line.map { [$0] } ?? []) }
+    return existing.filter { !$0.contains(key) } + (line.map { [$0] } ?? [])
+  }
+
+  /// The part of a tick line that names its project: ` tick --store STORE PIPELINES >> `.
+  static func projectKey(of line: String) -> String? {
+    guard let start = line.range(of: " tick --store "), let end = line.range(of: " >> ", range: start.upperBound..<line.endIndex)
+    else { return nil }
+    return String(line[start.lowerBound..<end.upperBound])
+  }
+}

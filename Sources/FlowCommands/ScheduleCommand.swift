@@ -1,0 +1,132 @@
+import ArgumentParser
+import FlowCore
+import FlowScheduler
+import Foundation
+
+extension Flow {
+  /// `flow schedule list|install|remove`: scheduled pipelines and their crontab line.
+  struct ScheduleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "schedule",
+      abstract: "List scheduled pipelines, or install or remove the cron line that ticks them.",
+      subcommands: [List.self, Install.self, Remove.self])
+  }
+}
+
+extension Flow.ScheduleCommand {
+  /// `flow schedule list [DIR]`.
+  struct List: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Show each scheduled pipeline: its cron, time zone, next five fire times and last scheduled run.")
+
+    @Argument(help: "The directory of pipeline files (searched recursively).", completion: .directory)
+    var directory = "pipelines"
+
+    @Option(help: "How many next fire times to show.")
+    var count = 5
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+      if count < 0 { throw ValidationError("--count must not be negative") }
+    }
+
+    func run() async throws {
+      let (pipelines, problems) = try ScheduledPipeline.load(from: directory, loader: storeOptions.loader)
+      problems.forEach { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+      let store = try storeOptions.openStore()
+      let listing = try ScheduleListing.make(pipelines, store: store, now: Date(), count: count)
+      print(json ? ScheduleListing.json(listing).serialized(pretty: true) : ScheduleListing.text(listing))
+      if !problems.isEmpty { throw ExitCode.validationFailure }
+    }
+  }
+
+  /// Options shared by `install` and `remove`.
+  struct CrontabOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The crontab command to run (default: crontab, found on PATH).", valueName: "path"))
+    var crontabCommand = "crontab"
+
+    var client: CrontabClient { CrontabClient(executable: crontabCommand) }
+  }
+
+  /// `flow schedule install [--dry-run] [DIR]`.
+  struct Install: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Add a line to your crontab that runs `flow tick` every minute for this project.",
+      discussion: """
+        The line lives in a block between '# BEGIN flow managed block' and '# END flow managed block'; every \
+        other line of the crontab is kept as it is. It uses absolute paths (the flow binary, the store, the \
+        pipelines directory) so it works in cron's minimal environment, and appends the tick's output to \
+        tick.log next to the store. Installing again replaces this project's line; other projects' lines stay.
+        """)
+
+    @Argument(help: "The directory of pipeline files to tick.", completion: .directory)
+    var directory = "pipelines"
+
+    @Flag(help: "Print the crontab that would be written, and change nothing.")
+    var dryRun = false
+
+    @OptionGroup var crontab: CrontabOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+      let (pipelines, problems) = try ScheduledPipeline.load(from: directory, loader: storeOptions.loader)
+      problems.forEach { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+      if !problems.isEmpty { throw ExitCode.validationFailure }
+      let line = try CronInstallation(directory: directory, storePath: storeOptions.storePath).tickLine()
+      do {
+        let current = try crontab.client.read()
+        let updated = try current.installing(try CronInstallation.lines(in: current, replacingWith: line))
+        if dryRun {
+          print(updated.text, terminator: "")
+          return
+        }
+        if updated != current { try crontab.client.write(updated) }
+      } catch let error as ScheduleError {
+        throw CLIError(error.description)
+      }
+      print("installed in your crontab: \(line)")
+      print(pipelines.isEmpty
+        ? "no pipeline in \(directory) has a Flow.Schedule block yet: ticks will start nothing until one does"
+        : "\(pipelines.count) scheduled pipeline(s): \(pipelines.map(\.name).joined(separator: ", ")); see `flow schedule list`")
+    }
+  }
+
+  /// `flow schedule remove [DIR]`.
+  struct Remove: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Remove this project's `flow tick` line from your crontab (the whole managed block with --all).")
+
+    @Argument(help: "The directory of pipeline files the line ticks.", completion: .directory)
+    var directory = "pipelines"
+
+    @Flag(help: "Remove the whole managed block, every project's line.")
+    var all = false
+
+    @OptionGroup var crontab: CrontabOptions
+    @OptionGroup var storeOptions: StoreOptions
+
+    func run() async throws {
+      do {
+        let current = try crontab.client.read()
+        var updated = try current.removingManagedBlock()
+        if !all {
+          let line = try CronInstallation(directory: directory, storePath: storeOptions.storePath).tickLine()
+          let others = try CronInstallation.lines(in: current, replacingWith: nil, matching: line)
+          if !others.isEmpty { updated = try current.installing(others) }
+        }
+        guard updated != current else {
+          print("nothing to remove: your crontab has no flow line for this project")
+          return
+        }
+        try crontab.client.write(updated)
+        print(all ? "removed the flow managed block from your crontab" : "removed this project's flow line from your crontab")
+      } catch let error as ScheduleError {
+        throw CLIError(error.description)
+      }
+    }
+  }
+}

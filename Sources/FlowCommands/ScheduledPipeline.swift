@@ -1,0 +1,59 @@
+import FlowCore
+import FlowDefinition
+import FlowScheduler
+import Foundation
+
+/// A pipeline file with a `Flow.Schedule` block, loaded and read.
+struct ScheduledPipeline: Sendable {
+  var pipeline: Pipeline
+  var schedule: Schedule
+
+  /// The pipeline's name: the key of its slots and last tick in the store.
+  var name: String { pipeline.name }
+
+  /// The execution input of its scheduled runs: the schedule's `Input` merged over `Flow.Parameters`.
+  var input: JSONValue { schedule.executionInput(merging: .object(pipeline.parameters)) }
+
+  /// Every scheduled pipeline in `directory` and its subdirectories (`.yaml`, `.yml` and `.json` files),
+  /// in path order, and one message per file that didn't load (so a tick can log it and go on with the others).
+  ///
+  /// Two files with the same pipeline name would share slots in the store, so the second is refused.
+  /// - Throws: ``CLIError`` when `directory` is not a readable directory.
+  static func load(from directory: String, loader: PipelineLoader) throws -> (pipelines: [ScheduledPipeline], problems: [String]) {
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+      throw CLIError("\(directory) is not a directory of pipeline files")
+    }
+    guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
+      throw CLIError("cannot read the directory \(directory)")
+    }
+    let files = enumerator.compactMap { $0 as? String }
+      .filter { ["yaml", "yml", "json"].contains(($0 as NSString).pathExtension.lowercased()) }
+      .sorted()
+    var pipelines: [ScheduledPipeline] = []
+    var problems: [String] = []
+    var paths: [String: String] = [:]
+    for file in files {
+      let path = directory.hasSuffix("/") ? directory + file : directory + "/" + file
+      let pipeline: Pipeline
+      do { pipeline = try loader.load(fileAt: path) } catch {
+        problems.append(error.description)
+        continue
+      }
+      guard let block = pipeline.schedule else { continue }
+      let schedule: Schedule
+      do { schedule = try Schedule(json: block) } catch {
+        problems.append("\(path): \(error)")  // unreachable after validation; kept so a tick never traps
+        continue
+      }
+      if let other = paths[pipeline.name] {
+        problems.append("\(path): error: pipeline name '\(pipeline.name)' is also used by \(other); "
+                        + "scheduled slots are kept by name, so this file is not scheduled (set a distinct Flow.Name)")
+        continue
+      }
+      paths[pipeline.name] = path
+      pipelines.append(ScheduledPipeline(pipeline: pipeline, schedule: schedule))
+    }
+    return (pipelines, problems)
+  }
+}
