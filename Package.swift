@@ -15,6 +15,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -26,15 +27,18 @@ let package = Package(
     .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowScheduler", "Yams"], swiftSettings: settings),
     .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
     .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition"], swiftSettings: settings),
-    .target(name: "FlowSteps", dependencies: ["FlowCore"], swiftSettings: settings),
-    .target(name: "FlowTraining", swiftSettings: settings),
+    .target(name: "FlowSteps", dependencies: ["FlowCore", "FlowTraining"], swiftSettings: settings),
+    .target(name: "FlowTraining", exclude: ["ARTIFACTS.md"], swiftSettings: settings),
+    .target(name: "FlowServing", dependencies: [
+      "FlowCore", "FlowTraining", .product(name: "Hummingbird", package: "hummingbird"),
+    ], swiftSettings: settings),
     .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowCommands", dependencies: [
-      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler",
+      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler", "FlowServing",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ], swiftSettings: settings),
     .executableTarget(name: "flow", dependencies: ["FlowCommands"], swiftSettings: settings),
-    .executableTarget(name: "flow-bench", dependencies: ["FlowCommands"], swiftSettings: settings),
+    .executableTarget(name: "flow-bench", dependencies: ["FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
     .executableTarget(name: "flow-train-bench", dependencies: ["FlowTraining"], swiftSettings: settings),
 
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: settings),
@@ -43,6 +47,10 @@ let package = Package(
     .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore"], swiftSettings: settings),
     .testTarget(name: "FlowExecutorTests", dependencies: ["FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
     .testTarget(name: "FlowSchedulerTests", dependencies: ["FlowScheduler"], swiftSettings: settings),
+    .testTarget(name: "FlowServingTests", dependencies: ["FlowServing"], swiftSettings: settings),
+    .testTarget(name: "FlowStepsTests", dependencies: [
+      "FlowSteps", "FlowStore", "FlowTraining", .product(name: "Logging", package: "swift-log"),
+    ], swiftSettings: settings),
     .testTarget(name: "FlowTrainingTests", dependencies: ["FlowTraining"], swiftSettings: settings),
     .testTarget(name: "FlowIntegrationTests", dependencies: ["flow", "FlowCommands"], resources: [.copy("Fixtures")], swiftSettings: settings),
   ]

@@ -34,6 +34,40 @@ struct CronInstallation {
                          pipelinesDirectory: pipelinesDirectory, log: log)
   }
 
+  /// Puts this project's line into the crontab's managed block, keeping every other line.
+  ///
+  /// - Parameters:
+  ///   - client: Reads and writes the crontab.
+  ///   - write: `false` for a dry run: compute the new crontab only.
+  /// - Returns: The line, the new crontab, and whether it differs from the current one.
+  /// - Throws: ``ScheduleError`` when `crontab` fails or the managed block is damaged.
+  func install(with client: CrontabClient, write: Bool) throws(ScheduleError) -> (line: String, crontab: Crontab, changed: Bool) {
+    let line = try tickLine()
+    let current = try client.read()
+    let updated = try current.installing(try Self.lines(in: current, replacingWith: line))
+    if write, updated != current { try client.write(updated) }
+    return (line, updated, updated != current)
+  }
+
+  /// Takes this project's line out of the managed block (the block goes when it is left empty), or the whole block.
+  ///
+  /// - Parameters:
+  ///   - client: Reads and writes the crontab.
+  ///   - all: Remove the whole block, every project's line.
+  /// - Returns: Whether anything was removed.
+  /// - Throws: ``ScheduleError`` when `crontab` fails or the managed block is damaged.
+  func remove(with client: CrontabClient, all: Bool) throws(ScheduleError) -> Bool {
+    let current = try client.read()
+    var updated = try current.removingManagedBlock()
+    if !all {
+      let others = try Self.lines(in: current, replacingWith: nil, matching: try tickLine())
+      if !others.isEmpty { updated = try current.installing(others) }
+    }
+    guard updated != current else { return false }
+    try client.write(updated)
+    return true
+  }
+
   /// The managed block's lines with the project of `matching` (default: `line`) taken out and `line` appended.
   ///
   /// - Parameters:

@@ -9,7 +9,8 @@ public struct Flow: AsyncParsableCommand {
     version: "0.1.0",
     subcommands: [
       Run.self, Status.self, History.self, Resume.self, Redrive.self, Stop.self, TaskCommand.self,
-      Validate.self, Graph.self, ScheduleCommand.self, Tick.self, Scheduler.self,
+      Validate.self, Graph.self, ScheduleCommand.self, Tick.self, Scheduler.self, ModelsCommand.self, EndpointsCommand.self,
+      Serve.self,
     ])
 
   public init() {}

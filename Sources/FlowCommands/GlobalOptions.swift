@@ -34,10 +34,20 @@ struct StoreOptions: ParsableArguments {
     }
   }
 
-  /// The step registry every command uses.
-  var steps: StepRegistry { .builtIn }
+  /// The resource names every command knows: the built-in steps, the ML steps and `flow:pipeline`.
+  static var knownResources: Set<String> { Set(StepRegistry.builtIn.resources + StepRegistry.mlResources + ["flow:pipeline"]) }
 
-  var loader: PipelineLoader { PipelineLoader(knownResources: Set(steps.resources)) }
+  /// The step registry every command runs with: the built-in and ML steps over `store` (its registry, artifact
+  /// lineage and artifact area), and `flow:pipeline`, which starts child executions on `executor`.
+  func steps(store: SQLiteStore, executor: ExecutorReference) -> StepRegistry {
+    let ml = MLEnvironment(storeDirectory: URL(fileURLWithPath: storePath).deletingLastPathComponent(),
+                           registry: store, catalog: store, executions: store)
+    var registry = StepRegistry.builtIn(ml: ml)
+    registry.register("flow:pipeline", PipelineStep(executor: executor))
+    return registry
+  }
+
+  var loader: PipelineLoader { PipelineLoader(knownResources: Self.knownResources) }
 
   func executor(store: SQLiteStore, observer: (@Sendable (HistoryEvent) -> Void)? = nil) -> Executor {
     let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent()
@@ -47,7 +57,10 @@ struct StoreOptions: ParsableArguments {
     if let limit = payloadLimit ?? ProcessInfo.processInfo.environment["FLOW_PAYLOAD_LIMIT"].flatMap({ Int($0) }) {
       options.payloadLimitBytes = limit
     }
-    return Executor(store: store, steps: steps, loader: loader, options: options)
+    let reference = ExecutorReference()
+    let executor = Executor(store: store, steps: steps(store: store, executor: reference), loader: loader, options: options)
+    reference.set(executor)
+    return executor
   }
 }
 

@@ -19,7 +19,7 @@ extension Flow.ScheduleCommand {
     static let configuration = CommandConfiguration(
       abstract: "Show each scheduled pipeline: its cron, time zone, next five fire times and last scheduled run.")
 
-    @Argument(help: "The directory of pipeline files (searched recursively).", completion: .directory)
+    @Argument(help: "The directory of pipeline files.", completion: .directory)
     var directory = "pipelines"
 
     @Option(help: "How many next fire times to show.")
@@ -69,6 +69,9 @@ extension Flow.ScheduleCommand {
     @Flag(help: "Print the crontab that would be written, and change nothing.")
     var dryRun = false
 
+    @Option(help: ArgumentHelp("The flow binary cron runs (default: this one).", valueName: "path"))
+    var flowBinary: String?
+
     @OptionGroup var crontab: CrontabOptions
     @OptionGroup var storeOptions: StoreOptions
 
@@ -76,19 +79,23 @@ extension Flow.ScheduleCommand {
       let (pipelines, problems) = try ScheduledPipeline.load(from: directory, loader: storeOptions.loader)
       problems.forEach { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
       if !problems.isEmpty { throw ExitCode.validationFailure }
-      let line = try CronInstallation(directory: directory, storePath: storeOptions.storePath).tickLine()
-      do {
-        let current = try crontab.client.read()
-        let updated = try current.installing(try CronInstallation.lines(in: current, replacingWith: line))
-        if dryRun {
-          print(updated.text, terminator: "")
-          return
+      let installation = CronInstallation(directory: directory, storePath: storeOptions.storePath, flowExecutable: flowBinary)
+      if !dryRun {
+        // The line appends to the log with `>>`, which fails, and with it the tick, if the folder is missing.
+        let folder = (installation.log as NSString).deletingLastPathComponent
+        do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+          throw CLIError("cannot create \(folder) for the tick log: \(error.localizedDescription)")
         }
-        if updated != current { try crontab.client.write(updated) }
-      } catch let error as ScheduleError {
+      }
+      let result: (line: String, crontab: Crontab, changed: Bool)
+      do { result = try installation.install(with: crontab.client, write: !dryRun) } catch {
         throw CLIError(error.description)
       }
-      print("installed in your crontab: \(line)")
+      if dryRun {
+        print(result.crontab.text, terminator: "")
+        return
+      }
+      print(result.changed ? "installed in your crontab: \(result.line)" : "already in your crontab: \(result.line)")
       print(pipelines.isEmpty
         ? "no pipeline in \(directory) has a Flow.Schedule block yet: ticks will start nothing until one does"
         : "\(pipelines.count) scheduled pipeline(s): \(pipelines.map(\.name).joined(separator: ", ")); see `flow schedule list`")
@@ -110,22 +117,15 @@ extension Flow.ScheduleCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-      do {
-        let current = try crontab.client.read()
-        var updated = try current.removingManagedBlock()
-        if !all {
-          let line = try CronInstallation(directory: directory, storePath: storeOptions.storePath).tickLine()
-          let others = try CronInstallation.lines(in: current, replacingWith: nil, matching: line)
-          if !others.isEmpty { updated = try current.installing(others) }
-        }
-        guard updated != current else {
-          print("nothing to remove: your crontab has no flow line for this project")
-          return
-        }
-        try crontab.client.write(updated)
-        print(all ? "removed the flow managed block from your crontab" : "removed this project's flow line from your crontab")
-      } catch let error as ScheduleError {
+      let installation = CronInstallation(directory: directory, storePath: storeOptions.storePath)
+      let removed: Bool
+      do { removed = try installation.remove(with: crontab.client, all: all) } catch {
         throw CLIError(error.description)
+      }
+      if !removed {
+        print("nothing to remove: your crontab has no flow line for this project")
+      } else {
+        print(all ? "removed the flow managed block from your crontab" : "removed this project's flow line from your crontab")
       }
     }
   }

@@ -14,8 +14,8 @@ struct ScheduledPipeline: Sendable {
   /// The execution input of its scheduled runs: the schedule's `Input` merged over `Flow.Parameters`.
   var input: JSONValue { schedule.executionInput(merging: .object(pipeline.parameters)) }
 
-  /// Every scheduled pipeline in `directory` and its subdirectories (`.yaml`, `.yml` and `.json` files),
-  /// in path order, and one message per file that didn't load (so a tick can log it and go on with the others).
+  /// Every scheduled pipeline among the `.yaml`, `.yml` and `.json` files of `directory` (not its subdirectories,
+  /// which hold scripts and data), in name order, and one message per file that didn't load (so a tick can log it and go on with the others).
   ///
   /// Two files with the same pipeline name would share slots in the store, so the second is refused.
   /// - Throws: ``CLIError`` when `directory` is not a readable directory.
@@ -24,11 +24,11 @@ struct ScheduledPipeline: Sendable {
     guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw CLIError("\(directory) is not a directory of pipeline files")
     }
-    guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
-      throw CLIError("cannot read the directory \(directory)")
+    let names: [String]
+    do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+      throw CLIError("cannot read the directory \(directory): \(error.localizedDescription)")
     }
-    let files = enumerator.compactMap { $0 as? String }
-      .filter { ["yaml", "yml", "json"].contains(($0 as NSString).pathExtension.lowercased()) }
+    let files = names.filter { !$0.hasPrefix(".") && ["yaml", "yml", "json"].contains(($0 as NSString).pathExtension.lowercased()) }
       .sorted()
     var pipelines: [ScheduledPipeline] = []
     var problems: [String] = []

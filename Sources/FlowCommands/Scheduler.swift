@@ -15,7 +15,7 @@ extension Flow {
         the commit it is making (they stay resumable), and exits with status 0.
         """)
 
-    @Argument(help: "The directory of pipeline files (searched recursively; reloaded on every wake).",
+    @Argument(help: "The directory of pipeline files (reloaded on every wake).",
               completion: .directory)
     var directory = "pipelines"
 
@@ -45,7 +45,8 @@ extension Flow {
 }
 
 /// Turns signals into a callback on a dispatch queue instead of the default of dying mid-commit.
-final class SignalHandlers: Sendable {
+// `@unchecked`: `sources` never changes after `init`, and dispatch sources may be cancelled from any thread.
+final class SignalHandlers: @unchecked Sendable {
   private let sources: [any DispatchSourceSignal]
 
   init(for signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {

@@ -129,7 +129,7 @@ actor Wakeup {
     let timer = Task {
       do {
         try await Task.sleep(for: timeout)
-        await self.signal()
+        self.signal()  // the task inherits the actor's isolation
       } catch {}
     }
     await withCheckedContinuation { waiter = $0 }

@@ -26,12 +26,15 @@ extension Flow {
         let states = StateSummary.summarize(try store.events(of: record.id, after: 0), running: record.status == .running)
         let children = try store.children(of: record.id)
         let scheduled = try store.scheduledTimes(of: [record.id])
+        let artifacts = try store.artifacts(producedBy: record.id)
         if json {
           print(JSONValue.object(ExecutionTable.json(record, scheduled: scheduled).merging(
-            ["states": .array(states.map(\.json)), "children": .array(children.map { .object(ExecutionTable.json($0)) })]) { $1 })
+            ["states": .array(states.map(\.json)), "children": .array(children.map { .object(ExecutionTable.json($0)) }),
+             "artifacts": .array(artifacts.map(ArtifactTable.json))]) { $1 })
             .serialized(pretty: true))
         } else {
           print(ExecutionTable.detail(record, states: states, children: children, scheduled: scheduled))
+          if !artifacts.isEmpty { print("\n" + ArtifactTable.render(artifacts)) }
         }
       } else {
         let records = try store.executions(limit: limit)

@@ -16,7 +16,7 @@ extension Flow {
         from cron.
         """)
 
-    @Argument(help: "The directory of pipeline files (searched recursively).", completion: .directory)
+    @Argument(help: "The directory of pipeline files.", completion: .directory)
     var directory = "pipelines"
 
     @Flag(help: "Start the executions in background `flow resume` processes and return at once.")

@@ -37,6 +37,11 @@ public protocol ExecutionStore: Sendable {
   /// Re-opens a finished execution for `flow redrive`: status back to RUNNING, the given scopes reset.
   func reopen(_ executionId: String, scopes: [ScopeRecord], events: [HistoryEvent]) throws
 
+  /// The checkpoints a task saved under `key` (its idempotency key), in order.
+  func checkpoints(of executionId: String, key: String) throws -> [JSONValue]
+  /// Durably appends a checkpoint of a task.
+  func appendCheckpoint(_ value: JSONValue, executionId: String, key: String) throws
+
   /// A callback token.
   func token(_ token: String) throws -> TaskTokenRecord?
   /// Records `flow task success|failure|heartbeat` for a pending token.

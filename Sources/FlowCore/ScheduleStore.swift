@@ -46,8 +46,8 @@ public protocol ScheduleStore: Sendable {
 
   /// The pipeline's scheduled executions that are `RUNNING` (live or orphaned), oldest slot first.
   func runningScheduledExecutions(of pipeline: String) throws -> [ExecutionRecord]
-  /// Top-level executions (no parent) that are `RUNNING` with no live lease at `now`, oldest first: what a tick
-  /// (`scheduledOnly`) or a scheduler starting up resumes.
+  /// Top-level executions (no parent) that are `RUNNING` with no live owner at `now` (``ExecutionRecord/isOrphaned(now:)``),
+  /// oldest first: what a tick (`scheduledOnly`) or a scheduler starting up resumes.
   func orphanedExecutions(now: Double, scheduledOnly: Bool) throws -> [ExecutionRecord]
   /// The pipeline's queued slots, oldest first.
   func queuedFires(of pipeline: String) throws -> [ScheduleFireRecord]

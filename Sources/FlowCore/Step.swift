@@ -32,11 +32,14 @@ public struct StepContext: Sendable {
   public var timeoutSeconds: Double?
   /// Tells the engine that the step is alive, resetting the `HeartbeatSeconds` timer.
   public var heartbeat: @Sendable () async -> Void
+  /// The task's own durable progress, kept across attempts: a step that does many units of work (the trials of a
+  /// tuning job) saves each finished one, and a re-run after a crash loads them instead of repeating them.
+  public var checkpoints: StepCheckpoints
 
   public init(
     executionId: String, stateName: String, attempt: Int, idempotencyKey: String,
     artifactsDirectory: URL, logger: Logger, timeoutSeconds: Double? = nil,
-    heartbeat: @escaping @Sendable () async -> Void = {}
+    heartbeat: @escaping @Sendable () async -> Void = {}, checkpoints: StepCheckpoints = .inMemory()
   ) {
     self.executionId = executionId
     self.stateName = stateName
@@ -46,7 +49,41 @@ public struct StepContext: Sendable {
     self.logger = logger
     self.timeoutSeconds = timeoutSeconds
     self.heartbeat = heartbeat
+    self.checkpoints = checkpoints
   }
+}
+
+/// Durable checkpoints of one task (see ``StepContext/checkpoints``).
+public struct StepCheckpoints: Sendable {
+  private let loader: @Sendable () throws -> [JSONValue]
+  private let saver: @Sendable (JSONValue) throws -> Void
+
+  /// - Parameters:
+  ///   - load: returns every saved checkpoint, oldest first.
+  ///   - save: appends one durably; it must be committed when it returns.
+  public init(load: @escaping @Sendable () throws -> [JSONValue], save: @escaping @Sendable (JSONValue) throws -> Void) {
+    loader = load
+    saver = save
+  }
+
+  /// Every checkpoint saved by earlier attempts (and this one), oldest first.
+  public func load() throws -> [JSONValue] { try loader() }
+
+  /// Saves a checkpoint; it is durable when this returns.
+  public func save(_ value: JSONValue) throws { try saver(value) }
+
+  /// Checkpoints kept in memory only (for steps run outside an executor, and tests).
+  public static func inMemory() -> StepCheckpoints {
+    let box = CheckpointBox()
+    return StepCheckpoints(load: { box.values }, save: { box.append($0) })
+  }
+}
+
+private final class CheckpointBox: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: [JSONValue] = []  // guarded by lock
+  var values: [JSONValue] { lock.withLock { stored } }
+  func append(_ value: JSONValue) { lock.withLock { stored.append(value) } }
 }
 
 /// A named error, as the States Language has them: an error name that `Retry` and `Catch` match,

@@ -42,12 +42,15 @@ extension ScopeRunner {
       executionId: runtime.record.id, stateName: state.name, attempt: attempt, idempotencyKey: key,
       artifactsDirectory: runtime.options.artifactsRoot.appendingPathComponent(runtime.record.id)
         .appendingPathComponent(state.name),
-      logger: runtime.options.logger, timeoutSeconds: timeout)
+      logger: runtime.options.logger, timeoutSeconds: timeout,
+      checkpoints: StepCheckpoints(
+        load: { [store = runtime.store, execution = runtime.record.id] in try store.checkpoints(of: execution, key: key) },
+        save: { [store = runtime.store, execution = runtime.record.id] in try store.appendCheckpoint($0, executionId: execution, key: key) }))
     do {
       let output = try await TaskInvocation(runtime: runtime, step: step, token: token, timeout: timeout, heartbeat: heartbeat)
         .run(parameters, context: context)
       try runtime.checkSize(output, state: state.name, what: "returned")
-      event("TaskSucceeded", ["resource": .string(task.resource), "output": output])
+      event("TaskSucceeded", ["resource": .string(task.resource), "idempotencyKey": .string(key), "output": output])
       position.phase = .ready
       guard let selector = state.resultSelector else { return output }
       return try evaluate(selector, on: output, state: state)
@@ -70,22 +73,20 @@ struct TaskInvocation {
   let heartbeat: Double?
 
   func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
+    if token == nil && timeout == nil && heartbeat == nil {
+      // Nothing to race against: call the step directly, saving a child task per call.
+      return try await Self.named { try await step.run(input, context: context) }
+    }
     let beats = HeartbeatClock()
     var context = context
     context.heartbeat = { beats.beat() }
     let work = context
     return try await withThrowingTaskGroup(of: JSONValue.self) { group in
       group.addTask {
-        do {
+        try await Self.named {
           let output = try await step.run(input, context: work)
           guard let token else { return output }
           return try await waitForToken(token, beats: beats)
-        } catch let failure as StepFailure {
-          throw failure
-        } catch is CancellationError {
-          throw CancellationError()
-        } catch {
-          throw StepFailure("States.TaskFailed", cause: String(describing: error))
         }
       }
       if let timeout {
@@ -122,6 +123,19 @@ struct TaskInvocation {
         }
       }
       try await Task.sleep(for: .seconds(runtime.options.tokenPollSeconds))
+    }
+  }
+
+  /// Runs `body`, turning any error but a ``StepFailure`` or a cancellation into `States.TaskFailed`.
+  private static func named(_ body: () async throws -> JSONValue) async throws -> JSONValue {
+    do {
+      return try await body()
+    } catch let failure as StepFailure {
+      throw failure
+    } catch is CancellationError {
+      throw CancellationError()
+    } catch {
+      throw StepFailure("States.TaskFailed", cause: String(describing: error))
     }
   }
 

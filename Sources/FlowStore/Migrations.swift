@@ -72,5 +72,80 @@ enum Migrations {
       last_tick REAL NOT NULL
     ) WITHOUT ROWID;
     """,
+    // 3: a task's own durable progress across its attempts (for example the finished trials of a tuning job),
+    // keyed by the task's idempotency key.
+    """
+    CREATE TABLE step_checkpoints (
+      execution_id TEXT NOT NULL,
+      key TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (execution_id, key, seq)
+    ) WITHOUT ROWID;
+    """,
+    // 4: the model registry (versions with lineage and approval, aliases), endpoints with the version they serve
+    // and the one before (for rollback), the log of deployments, and the lineage of content-addressed artifacts.
+    """
+    CREATE TABLE model_versions (
+      model_name TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      artifact_path TEXT NOT NULL,
+      artifact_hash TEXT NOT NULL,
+      execution_id TEXT,
+      state_name TEXT,
+      pipeline_path TEXT,
+      pipeline_hash TEXT,
+      dataset_hash TEXT,
+      algorithm TEXT,
+      hyperparameters TEXT NOT NULL,
+      metrics TEXT NOT NULL,
+      approval_status TEXT NOT NULL,
+      approval_note TEXT,
+      approval_time REAL,
+      description TEXT,
+      idempotency_key TEXT UNIQUE,
+      created_at REAL NOT NULL,
+      PRIMARY KEY (model_name, version)
+    ) WITHOUT ROWID;
+    CREATE TABLE model_aliases (
+      model_name TEXT NOT NULL,
+      alias TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      updated_at REAL NOT NULL,
+      PRIMARY KEY (model_name, alias)
+    ) WITHOUT ROWID;
+    CREATE TABLE endpoints (
+      name TEXT PRIMARY KEY,
+      model_name TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      previous_model_name TEXT,
+      previous_version INTEGER,
+      execution_id TEXT,
+      updated_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE endpoint_deployments (
+      endpoint TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      action TEXT NOT NULL,
+      model_name TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      execution_id TEXT,
+      idempotency_key TEXT,
+      at REAL NOT NULL,
+      PRIMARY KEY (endpoint, seq)
+    ) WITHOUT ROWID;
+    CREATE TABLE artifacts (
+      execution_id TEXT NOT NULL,
+      state_name TEXT NOT NULL,
+      hash TEXT NOT NULL,
+      path TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      bytes INTEGER NOT NULL,
+      inputs TEXT NOT NULL,
+      created_at REAL NOT NULL,
+      PRIMARY KEY (execution_id, state_name, hash)
+    ) WITHOUT ROWID;
+    CREATE INDEX artifacts_by_hash ON artifacts (hash);
+    """,
   ]
 }

@@ -84,11 +84,12 @@ extension SQLiteStore: ScheduleStore {
       try db.query(
         """
         SELECT id FROM executions WHERE status = 'RUNNING' AND parent_id IS NULL
-          AND (lease_until IS NULL OR lease_until < ?) \(scheduledOnly ? "AND scheduled_time IS NOT NULL" : "")
+          \(scheduledOnly ? "AND scheduled_time IS NOT NULL" : "")
         ORDER BY start_time
-        """, [.double(now)]) { $0.text(0) }
+        """) { $0.text(0) }
     }
-    return try ids.compactMap { try execution($0) }
+    // The lease ran out, or its owner is a dead process on this machine (`ExecutionRecord.isOrphaned`).
+    return try ids.compactMap { try execution($0) }.filter { $0.isOrphaned(now: now) }
   }
 
   public func queuedFires(of pipeline: String) throws -> [ScheduleFireRecord] {

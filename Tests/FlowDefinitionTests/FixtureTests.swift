@@ -38,7 +38,7 @@ import Testing
     ("result-writer-not-supported.yaml", "unsupported-feature", 11, 5),
     ("retry-backoff-below-one.yaml", "invalid-retry", 9, 22),
     ("schedule-cron-hour-out-of-range.yaml", "invalid-value", 4, 14),
-    ("schedule-cron-step-zero.json", "invalid-value", 3, 30),
+    ("schedule-cron-step-zero.json", "invalid-value", 3, 29),
     ("schedule-cron-unknown-weekday-plain.yaml", "invalid-value", 3, 19),
     ("schedule-missing-cron.yaml", "missing-field", 2, 3),
     ("schedule-overlap-not-a-policy.yaml", "invalid-value", 2, 45),

@@ -205,13 +205,13 @@ import Testing
       Flow:
         Name: nightly
         Parameters: {epochs: 3}
-        Schedule: {Cron: "0 3 * * *", Overlap: skip, Anything: kept}
+        Schedule: {Cron: "0 3 * * *", Overlap: skip, Timezone: Europe/Paris}
       StartAt: S
       States: {S: {Type: Succeed}}
       """, path: "dir/file.yaml")
     #expect(pipeline.name == "nightly")
     #expect(pipeline.parameters == ["epochs": 3])
-    #expect(pipeline.schedule == ["Cron": "0 3 * * *", "Overlap": "skip", "Anything": "kept"])
+    #expect(pipeline.schedule == ["Cron": "0 3 * * *", "Overlap": "skip", "Timezone": "Europe/Paris"])
     #expect(pipeline.path == "dir/file.yaml")
     #expect(pipeline.document["Flow"]?["Name"] == "nightly")
     let unnamed = try load("StartAt: S\nStates: {S: {Type: Succeed}}", path: "dir/my.pipeline.yaml")

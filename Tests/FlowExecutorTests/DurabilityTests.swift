@@ -62,6 +62,15 @@ import Testing
     for i in 15..<20 { #expect(h.calls.count("item\(i)") == 1) }
   }
 
+  @Test func aStepsCheckpointsSurviveACrash_soFinishedUnitsAreNotRepeated() async throws {
+    let h = try Harness()
+    let id = try await crash(h, "StartAt: T\nStates: {T: {Type: Task, Resource: \"test:units\", End: true}}",
+                             input: ["units": 5]) { h.calls.count("unit2") == 1 }
+    let done = try await h.executor().run(id)
+    #expect(done.output == 5)
+    #expect((0..<5).map { h.calls.count("unit\($0)") } == [1, 1, 2, 1, 1])
+  }
+
   @Test func aResumedWaitWaitsOnlyForTheRemainingTime() async throws {
     let h = try Harness()
     let id = try await crash(h, """

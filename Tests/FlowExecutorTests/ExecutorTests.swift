@@ -217,3 +217,52 @@ import Testing
     }
   }
 }
+
+@Suite struct ItemReaderTests {
+  @Test func readsItemsFromCSVAndJSONLinesFiles_andBatchesThem() async throws {
+    let h = try Harness()
+    try FileManager.default.createDirectory(at: h.directory, withIntermediateDirectories: true)
+    try "name,size\n\"a, quoted\",1\nb,2\nc,3\n".write(to: h.directory.appendingPathComponent("items.csv"), atomically: true, encoding: .utf8)
+    try "{\"n\": 1}\n{\"n\": 2}\n\n{\"n\": 3}\n".write(to: h.directory.appendingPathComponent("items.jsonl"), atomically: true, encoding: .utf8)
+    let csv = try await h.run("""
+      StartAt: M
+      States:
+        M:
+          Type: Map
+          ItemReader:
+            ReaderConfig: {InputType: CSV, CSVHeaderLocation: FIRST_ROW}
+            Parameters: {Path: \(h.directory.appendingPathComponent("items.csv").path)}
+          ItemProcessor: {StartAt: P, States: {P: {Type: Pass, End: true}}}
+          End: true
+      """)
+    #expect(csv.output == [["name": "a, quoted", "size": "1"], ["name": "b", "size": "2"], ["name": "c", "size": "3"]])
+    let lines = try await h.run("""
+      StartAt: M
+      States:
+        M:
+          Type: Map
+          ItemReader:
+            ReaderConfig: {InputType: JSONL}
+            Parameters: {"Path.$": $.file}
+          ItemBatcher: {MaxItemsPerBatch: 2, BatchInput: {"tag.$": $.tag}}
+          ItemProcessor: {StartAt: P, States: {P: {Type: Pass, End: true}}}
+          End: true
+      """, input: ["file": .string(h.directory.appendingPathComponent("items.jsonl").path), "tag": "t"])
+    #expect(lines.output == [["Items": [["n": 1], ["n": 2]], "BatchInput": ["tag": "t"]], ["Items": [["n": 3]], "BatchInput": ["tag": "t"]]])
+  }
+
+  @Test func aMissingItemsFileFailsWithItemReaderFailed() async throws {
+    let h = try Harness()
+    let done = try await h.run("""
+      StartAt: M
+      States:
+        M:
+          Type: Map
+          ItemReader: {ReaderConfig: {InputType: JSON}, Parameters: {Path: /nonexistent/items.json}}
+          ItemProcessor: {StartAt: P, States: {P: {Type: Pass, End: true}}}
+          End: true
+      """)
+    #expect(done.error == "States.ItemReaderFailed")
+    #expect(done.cause?.contains("/nonexistent/items.json") == true)
+  }
+}

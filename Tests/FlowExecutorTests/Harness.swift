@@ -19,6 +19,7 @@ struct Harness {
     steps.register("test:count", CountingStep(calls: calls))
     steps.register("test:flaky", FlakyStep(calls: calls))
     steps.register("test:block", BlockingStep(calls: calls))
+    steps.register("test:units", UnitsStep(calls: calls))
   }
 
   func executor(payloadLimit: Int? = nil, tokenPoll: Double = 0.05, leaseSeconds: Double = 10) -> Executor {
@@ -107,4 +108,18 @@ func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async th
     try await Task.sleep(for: .milliseconds(10))
   }
   return false
+}
+
+/// Works through `input.units` units, checkpointing each; on its first attempt it stalls (until cancelled) in unit 2.
+struct UnitsStep: Step {
+  let calls: Calls
+  func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
+    let done = try context.checkpoints.load().compactMap(\.intValue)
+    for unit in done.count..<(input["units"]?.intValue ?? 0) {
+      calls.record("unit\(unit)")
+      if unit == 2 && context.attempt == 1 { try await Task.sleep(for: .seconds(3600)) }
+      try context.checkpoints.save(.int(unit))
+    }
+    return .int(try context.checkpoints.load().count)
+  }
 }

@@ -120,3 +120,32 @@ import Testing
     #expect(status == "ABORTED")
   }
 }
+
+@Suite struct SharedStoreTests {
+  @Test func severalProcessesShareOneStoreWithoutErrors() throws {
+    let directory = try temporaryDirectory()
+    try directory.write("""
+      StartAt: M
+      States:
+        M:
+          Type: Map
+          MaxConcurrency: 4
+          ItemProcessor:
+            StartAt: T
+            States: {T: {Type: Task, Resource: flow:echo, End: true}}
+          End: true
+      """, to: "p.yaml")
+    let items = "[" + (0..<200).map(String.init).joined(separator: ",") + "]"
+    let processes = try (0..<4).map { _ in
+      try FlowBinary.start(["run", "p.yaml", "--input", items, "--json", "--quiet", "--store", "flow.db"], in: directory)
+    }
+    for process in processes {
+      process.waitUntilExit()
+      let out = String(decoding: (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      #expect(process.terminationStatus == 0)
+      #expect(try JSONValue(parsing: out)["output"]?.arrayValue?.count == 200)
+    }
+    let list = try JSONValue(parsing: FlowBinary.run(["status", "--json", "--store", "flow.db"], in: directory).stdout)
+    #expect(list.arrayValue?.filter { $0["status"] == "SUCCEEDED" }.count == 4)
+  }
+}

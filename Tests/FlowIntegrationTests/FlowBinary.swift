@@ -16,7 +16,9 @@ struct FlowBinary {
   /// The `flow` executable built beside the tests.
   static let path: String = {
     let built = Bundle.main.bundleURL.deletingLastPathComponent()
-    for candidate in [built.appendingPathComponent("flow"), built.deletingLastPathComponent().appendingPathComponent("flow"),
+    // On Linux the test runner is a plain executable, so `Bundle.main.bundleURL` may be the build folder itself.
+    for candidate in [Bundle.main.bundleURL.appendingPathComponent("flow"), built.appendingPathComponent("flow"),
+                      built.deletingLastPathComponent().appendingPathComponent("flow"),
                       packageRoot.appendingPathComponent(".build/debug/flow")]
     where FileManager.default.isExecutableFile(atPath: candidate.path) {
       return candidate.path

@@ -1,0 +1,226 @@
+import FlowCore
+import FlowTraining
+import Foundation
+
+/// Reads the body of an invocation into ``FeatureRows``, checking shape and types against the model's features.
+///
+/// Row numbers in messages are 1-based and count CSV lines (or JSON instances) as the client wrote them.
+struct RequestDecoder: Sendable {
+  /// The model's features, in order.
+  let features: [FeatureSpec]
+  private let featureIndex: [String: Int]
+
+  /// Field texts read as missing values, as `CSVReader` reads them in training files.
+  static let missingMarkers: Set<String> = ["", "NA", "N/A", "NaN", "nan", "null"]
+
+  init(features: [FeatureSpec]) {
+    self.features = features
+    featureIndex = Dictionary(features.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+  }
+
+  /// Decodes `body` given its media type (`text/csv` or `application/json`).
+  /// - Throws: ``ServingError``: `unsupported-media-type`, `malformed-body`, `feature-count`, `non-numeric-value`.
+  func decode(_ body: UnsafeRawBufferPointer, mediaType: MediaType) throws(ServingError) -> FeatureRows {
+    switch mediaType {
+    case .csv: return try decodeCSV(body.bindMemory(to: UInt8.self))
+    case .json: return try decodeJSON(String(decoding: body.bindMemory(to: UInt8.self), as: UTF8.self))
+    }
+  }
+
+  // MARK: CSV
+
+  /// One row per line, no header, values in feature order. Fields may be double-quoted (`""` escapes a quote).
+  func decodeCSV(_ bytes: UnsafeBufferPointer<UInt8>) throws(ServingError) -> FeatureRows {
+    var rows = FeatureRows(width: features.count)
+    rows.values.reserveCapacity(features.count)
+    var index = 0, line = 0
+    let n = bytes.count
+    while index < n {
+      line += 1
+      var end = index
+      var inQuotes = false
+      while end < n {
+        let byte = bytes[end]
+        if byte == UInt8(ascii: "\"") { inQuotes.toggle() } else if byte == UInt8(ascii: "\n"), !inQuotes { break }
+        end += 1
+      }
+      if inQuotes { throw ServingError(.malformedBody, "CSV row \(line) has an unterminated quoted field") }
+      var lineEnd = end
+      if lineEnd > index, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+      if !Self.isBlank(bytes, index, lineEnd) {
+        try appendCSVRow(bytes, from: index, to: lineEnd, line: line, into: &rows)
+      }
+      index = end + 1
+    }
+    guard rows.count > 0 else { throw ServingError(.malformedBody, "the CSV body has no rows") }
+    return rows
+  }
+
+  private static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
+    var i = start
+    while i < end {
+      if bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t") { return false }
+      i += 1
+    }
+    return true
+  }
+
+  private func appendCSVRow(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line: Int,
+                            into rows: inout FeatureRows) throws(ServingError) {
+    let before = rows.values.count
+    var i = start
+    var fields = 0
+    while true {
+      var fieldStart = i, fieldEnd = i
+      var quoted = false
+      while fieldStart < end, bytes[fieldStart] == UInt8(ascii: " ") { fieldStart += 1 }
+      if fieldStart < end, bytes[fieldStart] == UInt8(ascii: "\"") {
+        quoted = true
+        var j = fieldStart + 1
+        while j < end {
+          if bytes[j] == UInt8(ascii: "\"") {
+            if j + 1 < end, bytes[j + 1] == UInt8(ascii: "\"") { j += 2; continue }
+            break
+          }
+          j += 1
+        }
+        fieldEnd = j + 1
+        var k = fieldEnd
+        while k < end, bytes[k] == UInt8(ascii: " ") { k += 1 }
+        guard k == end || bytes[k] == UInt8(ascii: ",") else {
+          throw ServingError(.malformedBody, "CSV row \(line): text after a closing quote in field \(fields + 1)")
+        }
+        i = k
+      } else {
+        fieldEnd = fieldStart
+        while fieldEnd < end, bytes[fieldEnd] != UInt8(ascii: ",") { fieldEnd += 1 }
+        i = fieldEnd
+        while fieldEnd > fieldStart, bytes[fieldEnd - 1] == UInt8(ascii: " ") { fieldEnd -= 1 }
+      }
+      fields += 1
+      if fields <= features.count {
+        rows.values.append(Self.csvValue(bytes, fieldStart, fieldEnd, quoted: quoted))
+      }
+      if i >= end { break }
+      i += 1  // the comma
+    }
+    guard fields == features.count else {
+      rows.values.removeSubrange(before...)
+      throw ServingError(.featureCount, "CSV row \(line) has \(fields) value\(fields == 1 ? "" : "s"); the model expects \(Self.describe(features))")
+    }
+    for offset in 0..<features.count {
+      try check(rows.values[before + offset], feature: offset, row: line, kind: "CSV row")
+    }
+  }
+
+  private static func csvValue(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, quoted: Bool) -> FeatureValue {
+    if quoted {
+      let inner = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(end - 1)])
+      let text = String(decoding: inner, as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
+      if let number = DecimalParser.parse(text) { return .number(number) }
+      return missingMarkers.contains(text) ? .missing : .text(text)
+    }
+    let field = UnsafeBufferPointer(rebasing: bytes[start..<end])
+    if let number = DecimalParser.parse(field) { return .number(number) }
+    let text = String(decoding: field, as: UTF8.self)
+    return missingMarkers.contains(text) ? .missing : .text(text)
+  }
+
+  // MARK: JSON
+
+  /// `{"instances": [[...], ...]}` or `{"instances": [{"name": value, ...}, ...]}`; a bare array of instances is accepted too.
+  func decodeJSON(_ text: String) throws(ServingError) -> FeatureRows {
+    let document: JSONValue
+    do { document = try JSONValue(parsing: text) } catch {
+      throw ServingError(.malformedBody, "the body is not valid JSON: \(error)")
+    }
+    let instances: [JSONValue]
+    switch document {
+    case .array(let array): instances = array
+    case .object(let object):
+      guard let value = object["instances"] else {
+        throw ServingError(.malformedBody, "the JSON body has no \"instances\" array (expected {\"instances\": [[...], ...]})")
+      }
+      guard case .array(let array) = value else {
+        throw ServingError(.malformedBody, "\"instances\" is \(value.typeName), expected an array of rows")
+      }
+      instances = array
+    default:
+      throw ServingError(.malformedBody, "the JSON body is \(document.typeName), expected {\"instances\": [[...], ...]}")
+    }
+    guard !instances.isEmpty else { throw ServingError(.malformedBody, "\"instances\" is empty") }
+    var rows = FeatureRows(width: features.count)
+    rows.values.reserveCapacity(instances.count * features.count)
+    for (number, instance) in zip(1..., instances) {
+      switch instance {
+      case .array(let values):
+        guard values.count == features.count else {
+          throw ServingError(.featureCount, "instance \(number) has \(values.count) value\(values.count == 1 ? "" : "s"); the model expects \(Self.describe(features))")
+        }
+        for (offset, value) in values.enumerated() {
+          let decoded = try jsonValue(value, feature: offset, instance: number)
+          try check(decoded, feature: offset, row: number, kind: "instance")
+          rows.values.append(decoded)
+        }
+      case .object(let object):
+        var row = [FeatureValue?](repeating: nil, count: features.count)
+        for (key, value) in object {
+          guard let offset = featureIndex[key] else {
+            throw ServingError(.featureCount, "instance \(number) has an unknown feature '\(key)'; the model expects \(Self.describe(features))")
+          }
+          let decoded = try jsonValue(value, feature: offset, instance: number)
+          try check(decoded, feature: offset, row: number, kind: "instance")
+          row[offset] = decoded
+        }
+        if let missing = row.firstIndex(where: { $0 == nil }) {
+          throw ServingError(.featureCount, "instance \(number) has no value for feature '\(features[missing].name)' (use null for a missing value)")
+        }
+        rows.values.append(contentsOf: row.map { $0! })
+      default:
+        throw ServingError(.malformedBody, "instance \(number) is \(instance.typeName), expected an array of values or an object by feature name")
+      }
+    }
+    return rows
+  }
+
+  private func jsonValue(_ value: JSONValue, feature: Int, instance: Int) throws(ServingError) -> FeatureValue {
+    switch value {
+    case .int(let v): return .number(Double(v))
+    case .double(let v): return .number(v)
+    case .string(let v): return .text(v)
+    case .null: return .missing
+    default:
+      throw ServingError(.nonNumericValue, "instance \(instance), feature '\(features[feature].name)': \(value.typeName) is not a number or a category")
+    }
+  }
+
+  /// Text is only allowed in categorical features.
+  private func check(_ value: FeatureValue, feature: Int, row: Int, kind: String) throws(ServingError) {
+    guard case .text(let text) = value, features[feature].type == .numeric else { return }
+    throw ServingError(.nonNumericValue, "\(kind) \(row), feature '\(features[feature].name)': '\(text.prefix(40))' is not a number")
+  }
+
+  static func describe(_ features: [FeatureSpec]) -> String {
+    let names = features.prefix(4).map(\.name).joined(separator: ", ")
+    return "\(features.count) feature\(features.count == 1 ? "" : "s") (\(names)\(features.count > 4 ? ", …" : ""))"
+  }
+}
+
+/// The request body's kind, from its `Content-Type`.
+enum MediaType: Sendable {
+  case csv, json
+
+  /// Parses a `Content-Type` header (parameters such as `charset` are ignored).
+  /// - Throws: ``ServingError`` (`unsupported-media-type`).
+  init(contentType: String?) throws(ServingError) {
+    let essence = contentType?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+    switch essence {
+    case "text/csv", "application/csv": self = .csv
+    case "application/json": self = .json
+    case "":
+      throw ServingError(.unsupportedMediaType, "the request has no Content-Type; use text/csv or application/json")
+    default:
+      throw ServingError(.unsupportedMediaType, "unsupported Content-Type '\(essence)'; use text/csv or application/json")
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import FlowCore
+import FlowStore
+import Foundation
+import Testing
+
+@Suite struct RegistryStoreTests {
+  func store() throws -> SQLiteStore {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("flow-registry-\(UUID().uuidString).db").path
+    return try SQLiteStore(path: path, durability: .normal)
+  }
+
+  func draft(_ name: String, key: String? = nil) -> ModelVersionDraft {
+    ModelVersionDraft(modelName: name, artifactPath: "/a/\(name).json", artifactHash: String(repeating: "a", count: 64),
+                      executionId: "e1", hyperparameters: ["C": 1.0], metrics: ["accuracy": 0.99], idempotencyKey: key)
+  }
+
+  @Test func versionsArePerModel_andRegisteringWithTheSameKeyIsIdempotent() throws {
+    let store = try store()
+    #expect(try store.register(draft("a", key: "k1")).version == 1)
+    #expect(try store.register(draft("a", key: "k1")).version == 1)
+    #expect(try store.register(draft("a", key: "k2")).version == 2)
+    #expect(try store.register(draft("b")).version == 1)
+    #expect(try store.modelVersions("a").map(\.version) == [1, 2])
+    #expect(try store.modelVersions(nil).count == 3)
+    #expect(try store.modelVersion("a", version: 2)?.draft.metrics["accuracy"] == 0.99)
+  }
+
+  @Test func approvalAndAliases() throws {
+    let store = try store()
+    _ = try store.register(draft("a"))
+    let approved = try store.setApproval("a", version: 1, status: .approved, note: "ok")
+    #expect(approved.approvalStatus == .approved)
+    #expect(approved.approvalNote == "ok")
+    try store.setAlias("production", modelName: "a", version: 1)
+    #expect(try store.modelVersion("a", alias: "production")?.aliases == ["production"])
+    try store.setAlias("production", modelName: "a", version: nil)
+    #expect(try store.modelVersion("a", alias: "production") == nil)
+    #expect(throws: StoreError.self) { try store.setAlias("x", modelName: "a", version: 9) }
+    #expect(throws: StoreError.self) { try store.setApproval("nope", version: 1, status: .approved, note: nil) }
+  }
+
+  @Test func deployKeepsThePrevious_rollbackSwaps_andAnEmptyHistoryCannotRollBack() throws {
+    let store = try store()
+    _ = try store.register(draft("a"))
+    _ = try store.register(draft("a"))
+    _ = try store.deploy(endpoint: "e", model: "a", version: 1, executionId: nil, idempotencyKey: "d1")
+    #expect(throws: StoreError.self) { try store.rollback(endpoint: "e") }
+    let second = try store.deploy(endpoint: "e", model: "a", version: 2, executionId: nil, idempotencyKey: "d2")
+    #expect(second.current.version == 2 && second.previous?.version == 1)
+    #expect(try store.deploy(endpoint: "e", model: "a", version: 2, executionId: nil, idempotencyKey: "d3").previous?.version == 1)
+    let back = try store.rollback(endpoint: "e")
+    #expect(back.current.version == 1 && back.previous?.version == 2)
+    #expect(try store.endpoints().map(\.name) == ["e"])
+  }
+
+  @Test func artifactLineageIsRecordedOncePerProducer() throws {
+    let store = try store()
+    let record = ArtifactRecord(hash: "h", path: "/p", kind: "model", bytes: 3, executionId: "e1", stateName: "Train", inputs: ["i"])
+    try store.recordArtifact(record)
+    try store.recordArtifact(record)
+    #expect(try store.artifacts(producedBy: "e1") == [record])
+    #expect(try store.artifacts(withHash: "h").count == 1)
+  }
+}
