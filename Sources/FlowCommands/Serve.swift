@@ -14,6 +14,8 @@ extension Flow {
         application/json ({"instances": [[...], ...]}). Endpoints given with --endpoints-file are re-read \
         while serving: rewriting the file redeploys without a restart and without a failed request.
 
+        Without --model or --endpoints-file it serves the endpoints of the model registry in the store, as \
+        flow:deploy and `flow endpoints rollback` set them, and follows their changes without restarting.
         Example: flow serve --model digits=.flow/artifacts/model.json --port 8080
         """)
 
@@ -47,9 +49,6 @@ extension Flow {
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
-      if models.isEmpty, endpointsFile == nil {
-        throw ValidationError("nothing to serve: give --model NAME=PATH or --endpoints-file PATH")
-      }
       if !models.isEmpty, endpointsFile != nil { throw ValidationError("give --model or --endpoints-file, not both") }
       for model in models { _ = try Self.parseModel(model) }
       if let captureFraction, !(0...1).contains(captureFraction) {
@@ -76,6 +75,9 @@ extension Flow {
       let source: any EndpointSource
       if let endpointsFile {
         source = FileEndpointSource(path: endpointsFile)
+      } else if models.isEmpty {
+        // The model registry's endpoints, as `flow:deploy` and `flow endpoints rollback` set them.
+        source = RegistryEndpointSource(store: try storeOptions.openStore())
       } else {
         var table: [String: EndpointTarget] = [:]
         for model in models {

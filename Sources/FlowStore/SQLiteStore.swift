@@ -38,12 +38,23 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
       }
     }
     connection = try SQLiteConnection(path: path)
-    do {
-      try connection.execute("PRAGMA journal_mode=WAL")
-      try connection.execute("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
-      try migrate()
-    } catch let error as StoreError {
-      throw StoreError("cannot open the store at \(path): \(error.message)")
+    // Switching a new file to WAL takes a lock that SQLite's busy timeout does not wait for, so two processes
+    // creating the same store at once retry here instead of failing.
+    var attempt = 0
+    while true {
+      do {
+        try connection.execute("PRAGMA journal_mode=WAL")
+        try connection.execute("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
+        try migrate()
+        break
+      } catch let error as StoreError {
+        attempt += 1
+        if error.message.contains("locked") && attempt < 300 {
+          usleep(UInt32(min(attempt, 20)) * 5_000)
+          continue
+        }
+        throw StoreError("cannot open the store at \(path): \(error.message)")
+      }
     }
   }
 

@@ -1,0 +1,18 @@
+import FlowCore
+import FlowServing
+import FlowStore
+
+/// The endpoints of the model registry in the store: what `flow serve` serves by default. The server polls it,
+/// so a deployment or rollback made by another process is picked up without a restart.
+struct RegistryEndpointSource: EndpointSource {
+  let store: SQLiteStore
+
+  func endpoints() throws -> [String: EndpointTarget] {
+    var table: [String: EndpointTarget] = [:]
+    for endpoint in try store.endpoints() {
+      table[endpoint.name] = EndpointTarget(modelName: endpoint.current.modelName, version: String(endpoint.current.version),
+                                            artifactPath: endpoint.current.artifactPath)
+    }
+    return table
+  }
+}
