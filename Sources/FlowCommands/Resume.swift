@@ -17,11 +17,7 @@ extension Flow {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-      let store = try storeOptions.openStore()
-      let record = try findExecution(id, in: store)
-      let view = ProgressView(enabled: !json && !storeOptions.quiet)
-      view.started(record)
-      try await follow(record.id, executor: storeOptions.executor(store: store, observer: view.observe), view: view, json: json)
+      try await continueExecution(id, storeOptions: storeOptions, json: json, redrive: false)
     }
   }
 
@@ -39,14 +35,21 @@ extension Flow {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-      let store = try storeOptions.openStore()
-      let record = try findExecution(id, in: store)
-      let view = ProgressView(enabled: !json && !storeOptions.quiet)
-      let executor = storeOptions.executor(store: store, observer: view.observe)
-      do { _ = try executor.redrive(record.id) } catch let error as ExecutorError { throw CLIError(error.message) }
-      view.started(record)
-      try await follow(record.id, executor: executor, view: view, json: json)
+      try await continueExecution(id, storeOptions: storeOptions, json: json, redrive: true)
     }
+  }
+
+  /// Runs an existing execution to its end in this process (`resume`), re-opening it first for `redrive`.
+  static func continueExecution(_ id: String, storeOptions: StoreOptions, json: Bool, redrive: Bool) async throws {
+    let store = try storeOptions.openStore()
+    let record = try findExecution(id, in: store)
+    let view = ProgressView(enabled: !json && !storeOptions.quiet)
+    let executor = storeOptions.executor(store: store, observer: view.observe)
+    if redrive {
+      do { _ = try executor.redrive(record.id) } catch let error as ExecutorError { throw CLIError(error.message) }
+    }
+    view.started(record)
+    try await follow(record.id, executor: executor, view: view, json: json)
   }
 
   /// `flow stop ID`: abort a running execution.

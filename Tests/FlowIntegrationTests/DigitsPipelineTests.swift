@@ -16,7 +16,7 @@ import Testing
       if result == nil {
         result = Task {
           let directory = try DigitsPipelineTests.workspace()
-          let run = try FlowBinary.run(["run", "pipelines/digits.yaml", "--json"], in: directory)
+          let run = try await DigitsPipelineTests.flow(["run", "pipelines/digits.yaml", "--json"], in: directory)
           let json = try #require(run.json, "flow run printed no JSON: \(run.stdout)\n\(run.stderr)")
           try #require(json["status"] == "SUCCEEDED", "digits.yaml failed: \(run.stdout)\n\(run.stderr.suffix(3000))")
           return (directory, json["output"] ?? .null, json["executionId"]?.stringValue ?? "")
@@ -38,6 +38,14 @@ import Testing
     return directory
   }
 
+  /// Runs `flow ARGS` on a Dispatch thread: a pipeline run takes many seconds, and blocking one of the few threads of
+  /// Swift's cooperative pool that long would starve the in-process tests running beside this suite.
+  static func flow(_ arguments: [String], in directory: URL) async throws -> FlowBinary.Result {
+    try await withCheckedThrowingContinuation { continuation in
+      DispatchQueue.global().async { continuation.resume(with: Result { try FlowBinary.run(arguments, in: directory) }) }
+    }
+  }
+
   /// The content hash of an artifact path (`…/sha256/AB/HASH.json`).
   static func hash(_ path: JSONValue?) -> String? {
     path?.stringValue.map { URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent }
@@ -50,12 +58,12 @@ import Testing
     #expect(output["version"] == 1)
     #expect(output["endpoint"] == "digits")
 
-    let endpoints = try FlowBinary.run(["endpoints", "list", "--json"], in: directory)
+    let endpoints = try await Self.flow(["endpoints", "list", "--json"], in: directory)
     let endpoint = try #require(try JSONValue(parsing: endpoints.stdout).arrayValue?.first)
     #expect(endpoint["version"] == 1)
     #expect(endpoint["artifactPath"] == output["artifact"])
 
-    let show = try FlowBinary.run(["models", "show", "digits", "1", "--json"], in: directory)
+    let show = try await Self.flow(["models", "show", "digits", "1", "--json"], in: directory)
     let model = try JSONValue(parsing: show.stdout)
     #expect(model["approvalStatus"] == "Approved")
     #expect(model["executionId"]?.stringValue == executionId)
@@ -63,7 +71,7 @@ import Testing
     #expect(model["datasetHash"]?.stringValue?.count == 64)
     #expect(model["metrics"]?["accuracy"]?.doubleValue == accuracy)
 
-    let status = try FlowBinary.run(["status", executionId], in: directory)
+    let status = try await Self.flow(["status", executionId], in: directory)
     #expect(status.stdout.contains("artifacts:"))
     #expect(status.stdout.contains("dataset:train"))
     #expect(status.stdout.contains("model"))
@@ -76,10 +84,9 @@ import Testing
     let firstLog = try await StderrReader.read(process, until: "Tune: trial 2/4 finished", timeout: 300) {
       kill(process.processIdentifier, SIGKILL)
     }
-    process.waitUntilExit()
     #expect(process.terminationReason == .uncaughtSignal, "flow finished before it was killed:\n\(firstLog)")
 
-    let resumed = try FlowBinary.run(["resume", "interrupted", "--json"], in: directory)
+    let resumed = try await Self.flow(["resume", "interrupted", "--json"], in: directory)
     let json = try #require(resumed.json, "resume printed no JSON: \(resumed.stdout)\n\(resumed.stderr)")
     #expect(json["status"] == "SUCCEEDED", "\(resumed.stderr.suffix(3000))")
     #expect(resumed.stderr.contains("finished trial(s) restored from checkpoints"))
@@ -97,14 +104,14 @@ import Testing
 
   @Test func qualityGate_failsTheRunWithAClearCause_andRegistersNothing() async throws {
     let directory = try Self.workspace()
-    let run = try FlowBinary.run(["run", "pipelines/digits.yaml", "--json", "--param", "accuracy_threshold=1.01",
+    let run = try await Self.flow(["run", "pipelines/digits.yaml", "--json", "--param", "accuracy_threshold=1.01",
                                   "--param", "max_jobs=1"], in: directory)
     #expect(run.status == 1)
     let json = try #require(run.json, "\(run.stdout)\n\(run.stderr)")
     #expect(json["status"] == "FAILED")
     #expect(json["error"] == "QualityGate.Rejected")
     #expect(json["cause"]?.stringValue?.contains("is below accuracy_threshold 1.01") == true)
-    let models = try FlowBinary.run(["models", "list", "--json"], in: directory)
+    let models = try await Self.flow(["models", "list", "--json"], in: directory)
     #expect(try JSONValue(parsing: models.stdout) == [])
   }
 
@@ -124,18 +131,18 @@ import Testing
     }
 
     try lines { $0 }.write(to: capture.appendingPathComponent("calm.jsonl"), atomically: true, encoding: .utf8)
-    let calm = try FlowBinary.run(["run", "pipelines/digits-retrain.yaml", "--json"], in: directory)
+    let calm = try await Self.flow(["run", "pipelines/digits-retrain.yaml", "--json"], in: directory)
     let calmJSON = try #require(calm.json, "\(calm.stdout)\n\(calm.stderr)")
     #expect(calmJSON["status"] == "SUCCEEDED")
     #expect(calmJSON["output"]?["retrained"] == false)
     let calmId = try #require(calmJSON["executionId"]?.stringValue)
-    let calmStatus = try JSONValue(parsing: FlowBinary.run(["status", calmId, "--json"], in: directory).stdout)
+    let calmStatus = try JSONValue(parsing: await Self.flow(["status", calmId, "--json"], in: directory).stdout)
     #expect(calmStatus["children"]?.arrayValue?.isEmpty == true)
 
     // Brighter strokes everywhere: every pixel shifted up by 4.
     try FileManager.default.removeItem(at: capture.appendingPathComponent("calm.jsonl"))
     try lines { min(16, $0 + 4) }.write(to: capture.appendingPathComponent("shifted.jsonl"), atomically: true, encoding: .utf8)
-    let drift = try FlowBinary.run(["run", "pipelines/digits-retrain.yaml", "--json", "--param", #"retrain_input={"max_jobs": 2}"#],
+    let drift = try await Self.flow(["run", "pipelines/digits-retrain.yaml", "--json", "--param", #"retrain_input={"max_jobs": 2}"#],
                                    in: directory)
     let driftJSON = try #require(drift.json, "\(drift.stdout)\n\(drift.stderr)")
     #expect(driftJSON["status"] == "SUCCEEDED", "\(drift.stderr.suffix(3000))")
@@ -144,14 +151,14 @@ import Testing
     #expect(driftJSON["output"]?["version"] == 2)
 
     let id = try #require(driftJSON["executionId"]?.stringValue)
-    let status = try JSONValue(parsing: FlowBinary.run(["status", id, "--json"], in: directory).stdout)
+    let status = try JSONValue(parsing: await Self.flow(["status", id, "--json"], in: directory).stdout)
     let children = try #require(status["children"]?.arrayValue)
     #expect(children.count == 1)
     #expect(children.first?["pipeline"] == "digits")
     #expect(children.first?["status"] == "SUCCEEDED")
     #expect(children.first?["parentId"]?.stringValue == id)
 
-    let endpoints = try JSONValue(parsing: FlowBinary.run(["endpoints", "list", "--json"], in: directory).stdout)
+    let endpoints = try JSONValue(parsing: await Self.flow(["endpoints", "list", "--json"], in: directory).stdout)
     #expect(endpoints.arrayValue?.first?["version"] == 2)
     #expect(endpoints.arrayValue?.first?["previous"]?["version"] == 1)
   }
@@ -179,6 +186,7 @@ enum StderrReader {
             then()
           }
         }
+        process.waitUntilExit()
         continuation.resume(returning: text)
       }
     }
