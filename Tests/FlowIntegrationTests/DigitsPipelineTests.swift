@@ -38,11 +38,23 @@ import Testing
     return directory
   }
 
-  /// Runs `flow ARGS` on a Dispatch thread: a pipeline run takes many seconds, and blocking one of the few threads of
-  /// Swift's cooperative pool that long would starve the in-process tests running beside this suite.
+  /// Runs `flow ARGS` on a thread of its own: a pipeline run takes many seconds, and blocking a thread of Swift's
+  /// cooperative pool (on Linux, the global Dispatch queue, as wide as the machine has cores) that long would starve
+  /// the tests running beside this suite, and could deadlock `FlowBinary.run`, which reads stderr on that queue.
   static func flow(_ arguments: [String], in directory: URL) async throws -> FlowBinary.Result {
+    let process = try FlowBinary.start(arguments, in: directory)
+    let stderr = (process.standardError as! Pipe).fileHandleForReading
+    async let errors = onThread { stderr.readDataToEndOfFile() }
+    let stdout = try await onThread { (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile() }
+    let errorText = try await errors
+    try await onThread { process.waitUntilExit() }
+    return FlowBinary.Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                             stderr: String(decoding: errorText, as: UTF8.self))
+  }
+
+  static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await withCheckedThrowingContinuation { continuation in
-      DispatchQueue.global().async { continuation.resume(with: Result { try FlowBinary.run(arguments, in: directory) }) }
+      Thread { continuation.resume(with: Result { try body() }) }.start()
     }
   }
 
@@ -171,24 +183,23 @@ enum StderrReader {
   static func read(_ process: Process, until marker: String, timeout: Double, then: @escaping @Sendable () -> Void) async throws -> String {
     let handle = (process.standardError as! Pipe).fileHandleForReading
     let stdout = (process.standardOutput as! Pipe).fileHandleForReading
-    DispatchQueue.global().async { _ = stdout.readDataToEndOfFile() }
+    Thread { _ = stdout.readDataToEndOfFile() }.start()
     let deadline = DispatchTime.now() + timeout
     DispatchQueue.global().asyncAfter(deadline: deadline) { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
-    return try await withCheckedThrowingContinuation { continuation in
-      DispatchQueue.global().async {
-        var text = "", fired = false
-        while true {
-          let data = handle.availableData
-          if data.isEmpty { break }
-          text += String(decoding: data, as: UTF8.self)
-          if !fired, text.contains(marker) {
-            fired = true
-            then()
-          }
+    // Reads on a thread of its own, not on the global Dispatch queue (see `DigitsPipelineTests.flow`).
+    return try await DigitsPipelineTests.onThread {
+      var text = "", fired = false
+      while true {
+        let data = handle.availableData
+        if data.isEmpty { break }
+        text += String(decoding: data, as: UTF8.self)
+        if !fired, text.contains(marker) {
+          fired = true
+          then()
         }
-        process.waitUntilExit()
-        continuation.resume(returning: text)
       }
+      process.waitUntilExit()
+      return text
     }
   }
 }
