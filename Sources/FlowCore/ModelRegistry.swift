@@ -28,11 +28,13 @@ public struct ModelVersionDraft: Sendable, Equatable {
   public var artifactPath: String
   /// The artifact's SHA-256.
   public var artifactHash: String
-  /// The execution and Task state that registered it.
+  /// The execution that registered it.
   public var executionId: String?
+  /// The Task state that registered it.
   public var stateName: String?
-  /// The pipeline file of that execution and the SHA-256 of its contents.
+  /// The pipeline file of that execution.
   public var pipelinePath: String?
+  /// The SHA-256 of the pipeline file's contents (of the stored definition when the file is gone).
   public var pipelineHash: String?
   /// SHA-256 of the data set the model was trained on.
   public var datasetHash: String?
@@ -51,6 +53,7 @@ public struct ModelVersionDraft: Sendable, Equatable {
   /// Seconds since 1970.
   public var createdAt: Double
 
+  /// Creates a draft; only the name and the artifact are required.
   public init(modelName: String, artifactPath: String, artifactHash: String, executionId: String? = nil,
               stateName: String? = nil, pipelinePath: String? = nil, pipelineHash: String? = nil,
               datasetHash: String? = nil, algorithm: String? = nil, hyperparameters: JSONValue = .emptyObject,
@@ -82,12 +85,14 @@ public struct ModelVersionRecord: Sendable, Equatable {
   public var version: Int
   /// The current approval status.
   public var approvalStatus: ApprovalStatus
-  /// Why the status last changed, and when.
+  /// Why the status last changed.
   public var approvalNote: String?
+  /// When the status last changed (seconds since 1970).
   public var approvalTime: Double?
   /// The aliases that point at this version (`production`, `staging`, …), sorted.
   public var aliases: [String]
 
+  /// Creates a record (done by registry implementations).
   public init(draft: ModelVersionDraft, version: Int, approvalStatus: ApprovalStatus, approvalNote: String? = nil,
               approvalTime: Double? = nil, aliases: [String] = []) {
     self.draft = draft
@@ -106,11 +111,14 @@ public struct ModelVersionRecord: Sendable, Equatable {
 
 /// A model version an endpoint points at.
 public struct EndpointTargetRecord: Sendable, Equatable {
+  /// The registered model's name.
   public var modelName: String
+  /// Its version.
   public var version: Int
   /// The version's artifact path.
   public var artifactPath: String
 
+  /// Creates a target.
   public init(modelName: String, version: Int, artifactPath: String) {
     self.modelName = modelName
     self.version = version
@@ -120,14 +128,18 @@ public struct EndpointTargetRecord: Sendable, Equatable {
 
 /// A named endpoint: the model version it serves and the one it served before (for rollback).
 public struct EndpointRecord: Sendable, Equatable {
+  /// The endpoint's name.
   public var name: String
+  /// The version it serves.
   public var current: EndpointTargetRecord
+  /// The version it served before the last deploy or rollback (what `flow endpoints rollback` returns to).
   public var previous: EndpointTargetRecord?
   /// Seconds since 1970 of the last deploy or rollback.
   public var updatedAt: Double
   /// The execution whose `flow:deploy` made the last change, if any.
   public var executionId: String?
 
+  /// Creates a record (done by registry implementations).
   public init(name: String, current: EndpointTargetRecord, previous: EndpointTargetRecord?, updatedAt: Double,
               executionId: String? = nil) {
     self.name = name
@@ -176,14 +188,18 @@ public struct ArtifactRecord: Sendable, Equatable {
   public var path: String
   /// What it is: `dataset`, `baseline`, `model`, `predictions`, `report`, …
   public var kind: String
+  /// The file's size.
   public var bytes: Int
-  /// The execution and state that produced it.
+  /// The execution that produced it.
   public var executionId: String
+  /// The Task state that produced it.
   public var stateName: String
   /// The hashes (or paths, for files outside the artifact area) of what it was made from.
   public var inputs: [String]
+  /// When it was recorded (seconds since 1970).
   public var createdAt: Double
 
+  /// Creates a record.
   public init(hash: String, path: String, kind: String, bytes: Int, executionId: String, stateName: String,
               inputs: [String] = [], createdAt: Double = Date().timeIntervalSince1970) {
     self.hash = hash
