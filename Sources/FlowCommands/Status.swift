@@ -164,7 +164,6 @@ struct StateSummary {
         byName[name]!.exited += 1
         byName[name]!.seconds += event.timestamp - byName[name]!.lastEntered
       } else if event.type == "TaskStarted" {
-        if let key = byName.keys.first(where: { _ in false }) { _ = key }
         if let last = order.last(where: { byName[$0]?.type == "Task" && byName[$0]!.entered > byName[$0]!.exited }) {
           byName[last]!.attempts += 1
         }
