@@ -149,7 +149,6 @@ struct StateSummary {
   static func summarize(_ events: [HistoryEvent], running: Bool) -> [StateSummary] {
     var order: [String] = []
     var byName: [String: StateSummary] = [:]
-    var openSince: [Int: (String, Double)] = [:]  // entered event id → state
     for event in events {
       let name = event.details["name"]?.stringValue ?? ""
       if event.type.hasSuffix("StateEntered") {
@@ -159,7 +158,6 @@ struct StateSummary {
         }
         byName[name]!.entered += 1
         byName[name]!.lastEntered = event.timestamp
-        openSince[event.id] = (name, event.timestamp)
       } else if event.type.hasSuffix("StateExited"), byName[name] != nil {
         byName[name]!.exited += 1
         byName[name]!.seconds += event.timestamp - byName[name]!.lastEntered
