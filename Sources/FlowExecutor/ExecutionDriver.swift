@@ -48,6 +48,9 @@ struct ExecutionDriver {
     }
 
     let now = Date().timeIntervalSince1970
+    if case .failure(let ending as Ending) = outcome, ending != .leaseLost {
+      runner.stageScope()  // a stopped or timed-out run keeps the events that led to where it stopped
+    }
     let last = runner.position.previousEvent
     let finish: ExecutionFinish
     switch outcome {

@@ -36,24 +36,37 @@ final class Journal: @unchecked Sendable {
   /// Appends an event; returns its id.
   @discardableResult
   func event(_ type: String, after previous: Int, _ details: JSONObject = [:]) -> Int {
+    let event = makeEvent(type, after: previous, details)
+    publish([event], scope: nil)
+    return event.id
+  }
+
+  /// Numbers a new event without publishing it: a scope keeps its events until its next position is staged,
+  /// so that a commit made meanwhile by another scope never carries an event without the position it leads to.
+  func makeEvent(_ type: String, after previous: Int, _ details: JSONObject = [:]) -> HistoryEvent {
     bufferLock.lock()
     let id = nextEventId
     nextEventId += 1
+    bufferLock.unlock()
     let event = HistoryEvent(id: id, previousId: previous, type: type, timestamp: Date().timeIntervalSince1970,
                              details: .object(details))
-    pending.events.append(event)
+    observer?(event)
+    return event
+  }
+
+  /// Publishes a scope's events together with its latest record (which replaces any staged record of that scope),
+  /// in one step, so that the next commit holds both or neither.
+  func publish(_ events: [HistoryEvent], scope: ScopeRecord?) {
+    bufferLock.lock()
+    pending.events.append(contentsOf: events)
+    if let scope { pendingScopes[scope.id] = scope }
     appended += 1
     bufferLock.unlock()
-    observer?(event)
-    return id
   }
 
   /// Stages the latest record of a scope (a later record of the same scope replaces it).
   func stage(_ scope: ScopeRecord) {
-    bufferLock.lock()
-    pendingScopes[scope.id] = scope
-    appended += 1
-    bufferLock.unlock()
+    publish([], scope: scope)
   }
 
   func stage(token: TaskTokenRecord) {

@@ -13,6 +13,8 @@ final class ScopeRunner: @unchecked Sendable {
   let machine: StateMachine
   let id: String
   var position: Position
+  /// Events of this scope not yet published to the journal: they go out with the next staged position.
+  private var unpublished: [HistoryEvent] = []
 
   init(runtime: ExecutionRuntime, machine: StateMachine, id: String, position: Position) {
     self.runtime = runtime
@@ -53,21 +55,26 @@ final class ScopeRunner: @unchecked Sendable {
         stageScope()
         try journal.flushIfLarge()
       case .end(let output):
-        runtime.journal.stage(ScopeRecord(id: id, status: .succeeded, position: position.json, result: output))
+        publish(ScopeRecord(id: id, status: .succeeded, position: position.json, result: output))
         return output
       }
     }
   }
 
-  /// Stages this scope's current position.
+  /// Stages this scope's current position, with the events that led to it.
   func stageScope() {
-    journal.stage(ScopeRecord(id: id, status: .running, position: position.json))
+    publish(ScopeRecord(id: id, status: .running, position: position.json))
+  }
+
+  private func publish(_ record: ScopeRecord) {
+    journal.publish(unpublished, scope: record)
+    unpublished = []
   }
 
   /// Records the scope as failed and returns the failure to throw.
   func fail(_ failure: StepFailure) -> StepFailure {
-    journal.stage(ScopeRecord(id: id, status: .failed, position: position.json,
-                              result: ["Error": .string(failure.error), "Cause": .string(failure.cause)]))
+    publish(ScopeRecord(id: id, status: .failed, position: position.json,
+                        result: ["Error": .string(failure.error), "Cause": .string(failure.cause)]))
     return failure
   }
 
@@ -80,9 +87,10 @@ final class ScopeRunner: @unchecked Sendable {
   /// Appends an event that follows from this scope's previous one.
   @discardableResult
   func event(_ type: String, _ details: JSONObject) -> Int {
-    let id = journal.event(type, after: position.previousEvent, details)
-    position.previousEvent = id
-    return id
+    let event = journal.makeEvent(type, after: position.previousEvent, details)
+    unpublished.append(event)
+    position.previousEvent = event.id
+    return event.id
   }
 
   private func execute(_ state: State) async throws -> Outcome {
