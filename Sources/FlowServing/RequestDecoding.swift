@@ -117,11 +117,11 @@ struct RequestDecoder: Sendable {
     if quoted {
       let inner = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(end - 1)])
       let text = String(decoding: inner, as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
-      if let number = DecimalParser.parse(text) { return .number(number) }
+      if let number = NumberParser.parse(text) { return .number(number) }
       return missingMarkers.contains(text) ? .missing : .text(text)
     }
     let field = UnsafeBufferPointer(rebasing: bytes[start..<end])
-    if let number = DecimalParser.parse(field) { return .number(number) }
+    if let number = NumberParser.parse(field) { return .number(number) }
     let text = String(decoding: field, as: UTF8.self)
     return missingMarkers.contains(text) ? .missing : .text(text)
   }

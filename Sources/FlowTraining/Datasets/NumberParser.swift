@@ -1,11 +1,13 @@
 import Foundation
 
 /// Parses decimal numbers from bytes: a fast exact path for ordinary numbers, `strtod` otherwise.
-enum NumberParser {
+/// Only plain decimal and exponent syntax, finite values (no hex, `inf` or `nan`). Shared with the serving module,
+/// so that a request is read exactly as training data is.
+public enum NumberParser {
   private static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
 
   /// The number spelled by `field` (already trimmed), or `nil` if it isn't one.
-  static func parse(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
+  public static func parse(_ field: UnsafeBufferPointer<UInt8>) -> Double? {
     let n = field.count
     guard n > 0 else { return nil }
     var i = 0
@@ -57,5 +59,11 @@ enum NumberParser {
       guard let end, end - UnsafeMutablePointer(mutating: p.baseAddress!) == field.count else { return nil }
       return value.isFinite ? value : nil
     }
+  }
+
+  /// The number spelled by `text` (already trimmed), or `nil` if it isn't one.
+  public static func parse(_ text: String) -> Double? {
+    var text = text
+    return text.withUTF8 { parse($0) }
   }
 }
