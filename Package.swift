@@ -16,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -26,17 +27,20 @@ let package = Package(
     .target(name: "FlowExpressions", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowScheduler", "Yams"], swiftSettings: settings),
     .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
-    .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition"], swiftSettings: settings),
-    .target(name: "FlowSteps", dependencies: ["FlowCore", "FlowTraining"], swiftSettings: settings),
+    .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+    .target(name: "FlowSteps", dependencies: ["FlowCore", "FlowTraining", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowTraining", exclude: ["ARTIFACTS.md"], swiftSettings: settings),
     .target(name: "FlowServing", dependencies: [
-      "FlowCore", "FlowTraining", .product(name: "Hummingbird", package: "hummingbird"),
+      "FlowCore", "FlowTraining", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+      .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
     ], swiftSettings: settings),
     .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowCommands", dependencies: [
       "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler", "FlowServing",
-      .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: settings),
+    // Test-only helpers: an in-memory store, a manual clock, scripted steps, the `flow` binary and temporary folders.
+    .target(name: "FlowTesting", dependencies: ["FlowCore", "FlowExecutor"], swiftSettings: settings),
     .executableTarget(name: "flow", dependencies: ["FlowCommands"], swiftSettings: settings),
     .executableTarget(name: "flow-bench", dependencies: ["FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
     .executableTarget(name: "flow-train-bench", dependencies: ["FlowTraining"], swiftSettings: settings),
@@ -44,14 +48,14 @@ let package = Package(
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: settings),
     .testTarget(name: "FlowExpressionsTests", dependencies: ["FlowExpressions"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowDefinitionTests", dependencies: ["FlowDefinition"], resources: [.copy("Fixtures")], swiftSettings: settings),
-    .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore"], swiftSettings: settings),
-    .testTarget(name: "FlowExecutorTests", dependencies: ["FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
+    .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore", "FlowTesting"], swiftSettings: settings),
+    .testTarget(name: "FlowExecutorTests", dependencies: ["FlowExecutor", "FlowStore", "FlowSteps", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowSchedulerTests", dependencies: ["FlowScheduler"], swiftSettings: settings),
     .testTarget(name: "FlowServingTests", dependencies: ["FlowServing"], swiftSettings: settings),
     .testTarget(name: "FlowStepsTests", dependencies: [
       "FlowSteps", "FlowStore", "FlowTraining", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: settings),
     .testTarget(name: "FlowTrainingTests", dependencies: ["FlowTraining"], swiftSettings: settings),
-    .testTarget(name: "FlowIntegrationTests", dependencies: ["flow", "FlowCommands"], resources: [.copy("Fixtures")], swiftSettings: settings),
+    .testTarget(name: "FlowIntegrationTests", dependencies: ["flow", "FlowCommands", "FlowTesting"], resources: [.copy("Fixtures")], swiftSettings: settings),
   ]
 )

@@ -15,6 +15,9 @@ struct StoreOptions: ParsableArguments {
   @Option(help: ArgumentHelp("Largest state input or output in bytes (default: $FLOW_PAYLOAD_LIMIT, else 262144).", valueName: "bytes"))
   var payloadLimit: Int?
 
+  @Option(help: ArgumentHelp("The most history events one execution may have (default: $FLOW_MAX_HISTORY_EVENTS, else 25000, as Step Functions); a pipeline's Flow.MaxHistoryEvents overrides it.", valueName: "count"))
+  var maxHistoryEvents: Int?
+
   @Flag(help: "Print less: no progress lines and no step logs.")
   var quiet = false
 
@@ -24,6 +27,7 @@ struct StoreOptions: ParsableArguments {
 
   func validate() throws {
     if let payloadLimit, payloadLimit < 1 { throw ValidationError("--payload-limit must be a positive number of bytes") }
+    if let maxHistoryEvents, maxHistoryEvents < 100 { throw ValidationError("--max-history-events must be at least 100") }
   }
 
   /// Opens the store; `FLOW_DURABILITY=normal` trades power-loss safety for speed.
@@ -56,6 +60,14 @@ struct StoreOptions: ParsableArguments {
     var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"), logger: logger, observer: observer)
     if let limit = payloadLimit ?? ProcessInfo.processInfo.environment["FLOW_PAYLOAD_LIMIT"].flatMap({ Int($0) }) {
       options.payloadLimitBytes = limit
+    }
+    let environment = ProcessInfo.processInfo.environment
+    if let limit = maxHistoryEvents ?? environment["FLOW_MAX_HISTORY_EVENTS"].flatMap({ Int($0) }), limit >= 100 {
+      options.maxHistoryEvents = limit
+    }
+    // How long a lease lasts without renewal (default 10 s); tests of take-overs shorten it.
+    if let seconds = environment["FLOW_LEASE_SECONDS"].flatMap({ Double($0) }), seconds >= 0.3 {
+      options.leaseSeconds = seconds
     }
     let reference = ExecutorReference()
     let executor = Executor(store: store, steps: steps(store: store, executor: reference), loader: loader, options: options)

@@ -10,7 +10,7 @@ extension Flow {
     @Argument(help: "The execution id (or a unique prefix of it, or its name).")
     var id: String
 
-    @Flag(help: "Print the events as a JSON array, with Step Functions' field names.")
+    @Flag(help: "Print {\"events\": [...]} exactly as Step Functions' GetExecutionHistory shows it.")
     var json = false
 
     @OptionGroup var storeOptions: StoreOptions
@@ -20,15 +20,14 @@ extension Flow {
       let record = try findExecution(id, in: store)
       let events = try store.events(of: record.id, after: 0)
       if json {
-        print(JSONValue.array(events.map { event in
-          ["id": .int(event.id), "previousEventId": .int(event.previousId), "type": .string(event.type),
-           "timestamp": .string(Timestamp.format(event.timestamp)), "details": event.details]
-        }).serialized(pretty: true))
+        print(JSONValue.object(["events": .array(events.map { $0.awsJSON(timestamp: Timestamp.format) })]).serialized(pretty: true))
         return
       }
       let rows = events.map { event in
-        [String(event.id), String(event.previousId), String(Timestamp.format(event.timestamp).dropFirst(11)), event.type,
-         String(event.details.serialized().prefix(160))]
+        var details = event.details
+        for (key, value) in event.flow { details[key] = value }
+        return [String(event.id), String(event.previousId), String(Timestamp.format(event.timestamp).dropFirst(11)),
+                event.type.rawValue, String(JSONValue.object(details).serialized().prefix(160))]
       }
       print(ExecutionTable.render(["ID", "PREV", "TIME (UTC)", "TYPE", "DETAILS"], rows))
     }

@@ -32,23 +32,21 @@ final class ProgressView: Sendable {
   @Sendable func observe(_ event: HistoryEvent) {
     guard enabled else { return }
     let d = event.details
-    let name = d["name"]?.stringValue ?? ""
+    let name = event.name ?? ""
     let t = clock(event.timestamp)
     switch event.type {
-    case let type where type.hasSuffix("StateEntered"):
-      line("\(t) \(paint("▶", "36")) \(name) \(paint("(" + type.dropLast("StateEntered".count) + ")", "2"))")
-    case "TaskStarted" where d["attempt"]?.intValue ?? 1 > 1 || d["afterInterruption"] != nil:
-      let why = d["afterInterruption"] != nil ? "after an interruption" : "retry"
-      line("\(t) \(paint("↻", "33")) attempt \(d["attempt"]?.intValue ?? 1) (\(why)) of \(d["resource"]?.stringValue ?? "")")
-    case "TaskFailed", "TaskTimedOut", "MapIterationFailed":
-      line("\(t) \(paint("✖", "31")) \(name) \(d["error"]?.stringValue ?? ""): \(d["cause"]?.stringValue ?? "")")
-    case "RetryScheduled":
-      line("\(t) \(paint("↻", "33")) \(name) retries in \(d["delaySeconds"]?.doubleValue ?? 0) s after \(d["error"]?.stringValue ?? "")")
-    case let type where type.hasSuffix("StateExited"):
+    case let type where type.isStateEntered:
+      line("\(t) \(paint("▶", "36")) \(name) \(paint("(" + (type.stateType ?? "") + ")", "2"))")
+    case .taskStarted where event.flow["attempt"]?.intValue ?? 1 > 1 || event.flow["afterInterruption"] != nil:
+      let why = event.flow["afterInterruption"] != nil ? "after an interruption" : "retry"
+      line("\(t) \(paint("↻", "33")) attempt \(event.flow["attempt"]?.intValue ?? 1) (\(why)) of \(d["resourceType"]?.stringValue ?? ""):\(d["resource"]?.stringValue ?? "")")
+    case .taskFailed, .taskTimedOut:
+      line("\(t) \(paint("✖", "31")) \(event.error ?? ""): \(event.cause ?? "")")
+    case .mapIterationFailed:
+      line("\(t) \(paint("✖", "31")) \(name) iteration \(d["index"]?.intValue ?? 0) failed")
+    case let type where type.isStateExited:
       line("\(t) \(paint("✔", "32")) \(name)")
-    case "ExecutionResumed":
-      line("\(t) \(paint("⏵", "36")) resumed")
-    case "ExecutionRedriven":
+    case .executionRedriven:
       line("\(t) \(paint("⏵", "36")) redriven")
     default: break
     }

@@ -177,7 +177,7 @@ struct ScheduleTicker: Sendable {
     let ids = report.started.map(\.record.id) + report.orphaned.map(\.id)
     for id in ids {
       do {
-        try executor.store.releaseLease(id, owner: executor.owner)
+        try executor.release(id)
         try Detached.resume(id, storePath: storePath)
         log.say("execution \(id) handed to a background `flow resume`")
       } catch {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FlowCore
 import Foundation
+import FlowExecutor
 
 extension Flow {
   /// `flow status [ID]`: recent executions, or one execution state by state.
@@ -123,62 +124,13 @@ enum ExecutionTable {
   }
 }
 
-/// One state's progress, read from the history.
-struct StateSummary {
-  var name: String
-  var type: String
-  var entered = 0
-  var exited = 0
-  var attempts = 0
-  var failures = 0
-  var firstEntered: Double = 0
-  var seconds: Double = 0
-  var lastEntered: Double = 0
-  var status = "RUNNING"
-
+extension StateSummary {
   var row: [String] {
-    [name, type, status, String(entered), String(attempts), String(format: "%.3fs", seconds)]
+    [name, type, status.rawValue, String(entered), String(attempts), String(format: "%.3fs", seconds)]
   }
 
   var json: JSONValue {
-    ["name": .string(name), "type": .string(type), "status": .string(status), "entered": .int(entered),
+    ["name": .string(name), "type": .string(type), "status": .string(status.rawValue), "entered": .int(entered),
      "attempts": .int(attempts), "seconds": .double(seconds)]
-  }
-
-  /// Per state name, in order of first entry; Map iterations of the same state add up.
-  static func summarize(_ events: [HistoryEvent], running: Bool) -> [StateSummary] {
-    var order: [String] = []
-    var byName: [String: StateSummary] = [:]
-    for event in events {
-      let name = event.details["name"]?.stringValue ?? ""
-      if event.type.hasSuffix("StateEntered") {
-        if byName[name] == nil {
-          order.append(name)
-          byName[name] = StateSummary(name: name, type: String(event.type.dropLast("StateEntered".count)), firstEntered: event.timestamp)
-        }
-        byName[name]!.entered += 1
-        byName[name]!.lastEntered = event.timestamp
-      } else if event.type.hasSuffix("StateExited"), byName[name] != nil {
-        byName[name]!.exited += 1
-        byName[name]!.seconds += event.timestamp - byName[name]!.lastEntered
-      } else if event.type == "TaskStarted" {
-        if let last = order.last(where: { byName[$0]?.type == "Task" && byName[$0]!.entered > byName[$0]!.exited }) {
-          byName[last]!.attempts += 1
-        }
-      } else if event.type == "TaskFailed" || event.type == "TaskTimedOut" {
-        if let last = order.last(where: { byName[$0]?.type == "Task" && byName[$0]!.entered > byName[$0]!.exited }) {
-          byName[last]!.failures += 1
-        }
-      }
-    }
-    return order.map { name in
-      var s = byName[name]!
-      if s.exited >= s.entered {
-        s.status = "SUCCEEDED"
-      } else {
-        s.status = running ? "RUNNING" : "FAILED"
-      }
-      return s
-    }
   }
 }

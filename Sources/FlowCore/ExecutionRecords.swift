@@ -37,12 +37,15 @@ public struct ExecutionRecord: Sendable, Equatable {
   public var redriveCount: Int
   /// Set by `flow stop` for a live owner to see.
   public var stopRequested: Bool
+  /// How many times the lease was taken: a commit made under an older epoch is rejected (fencing).
+  public var leaseEpoch: Int
 
   public init(
     id: String, name: String, pipeline: String, pipelinePath: String, definition: String,
     status: ExecutionStatus = .running, input: JSONValue, output: JSONValue? = nil, error: String? = nil,
     cause: String? = nil, startTime: Double, stopTime: Double? = nil, owner: String? = nil,
-    leaseUntil: Double? = nil, parentId: String? = nil, redriveCount: Int = 0, stopRequested: Bool = false
+    leaseUntil: Double? = nil, parentId: String? = nil, redriveCount: Int = 0, stopRequested: Bool = false,
+    leaseEpoch: Int = 0
   ) {
     self.id = id
     self.name = name
@@ -61,34 +64,13 @@ public struct ExecutionRecord: Sendable, Equatable {
     self.parentId = parentId
     self.redriveCount = redriveCount
     self.stopRequested = stopRequested
+    self.leaseEpoch = leaseEpoch
   }
 
   /// True when the execution is running but no live process holds its lease: the lease ran out, or its owner
   /// was a process on this machine that no longer exists (killed, say, with SIGKILL).
   public func isOrphaned(now: Double = Date().timeIntervalSince1970) -> Bool {
     status == .running && ((leaseUntil ?? 0) < now || owner.map(LeaseOwner.isDeadLocalProcess) ?? true)
-  }
-}
-
-/// One event of an execution's history, with Step Functions' event names
-/// (`ExecutionStarted`, `TaskStateEntered`, `TaskSucceeded`, …).
-public struct HistoryEvent: Sendable, Equatable {
-  /// 1, 2, 3, … within the execution.
-  public var id: Int
-  /// The event this one follows from (0 for the first).
-  public var previousId: Int
-  public var type: String
-  /// Seconds since 1970.
-  public var timestamp: Double
-  /// Event details: `name`, `input`, `output`, `error`, `cause`, …
-  public var details: JSONValue
-
-  public init(id: Int, previousId: Int, type: String, timestamp: Double, details: JSONValue) {
-    self.id = id
-    self.previousId = previousId
-    self.type = type
-    self.timestamp = timestamp
-    self.details = details
   }
 }
 
@@ -147,6 +129,8 @@ public struct CommitBatch: Sendable {
   public var tokens: [TaskTokenRecord] = []
   /// The execution's final status, when this batch ends it.
   public var finish: ExecutionFinish?
+  /// The lease the writer holds; the store rejects the batch (``StoreError/Code/leaseLost``) when it no longer does.
+  public var fence: LeaseFence?
 
   public init(executionId: String) { self.executionId = executionId }
 
@@ -166,5 +150,15 @@ public struct ExecutionFinish: Sendable, Equatable {
     self.error = error
     self.cause = cause
     self.stopTime = stopTime
+  }
+}
+
+/// Who holds an execution's lease, and under which epoch: what every commit of its owner is checked against.
+public struct LeaseFence: Sendable, Equatable {
+  public var owner: String
+  public var epoch: Int
+  public init(owner: String, epoch: Int) {
+    self.owner = owner
+    self.epoch = epoch
   }
 }

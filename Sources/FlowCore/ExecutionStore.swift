@@ -22,14 +22,16 @@ public protocol ExecutionStore: Sendable {
   /// The id of the execution's last event (0 when none).
   func lastEventId(of executionId: String) throws -> Int
 
-  /// Takes the lease if nobody holds a live one (or `owner` already does). Returns whether it got it.
-  func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> Bool
-  /// Takes the lease over from `previous` (a process known to be dead); false if someone else holds it now.
-  func takeOverLease(_ executionId: String, from previous: String, to owner: String, until: Double) throws -> Bool
-  /// Extends the lease; returns false (and changes nothing) if `owner` no longer holds it.
-  func renewLease(_ executionId: String, owner: String, until: Double) throws -> Bool
-  /// Gives the lease up.
-  func releaseLease(_ executionId: String, owner: String) throws
+  /// Takes the lease if nobody holds a live one (or `owner` already does), starting a new epoch.
+  /// Returns the fence to commit under, or nil when someone else holds a live lease.
+  func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> LeaseFence?
+  /// Takes the lease over from `previous` (a process known to be dead), starting a new epoch; nil if someone
+  /// else holds it now.
+  func takeOverLease(_ executionId: String, from previous: String, to owner: String, until: Double) throws -> LeaseFence?
+  /// Extends the lease; returns false (and changes nothing) if `fence` no longer holds it.
+  func renewLease(_ executionId: String, fence: LeaseFence, until: Double) throws -> Bool
+  /// Gives the lease up (nothing happens if `fence` no longer holds it).
+  func releaseLease(_ executionId: String, fence: LeaseFence) throws
 
   /// Marks a live execution for stopping, or aborts an orphaned one at once (writing `ExecutionAborted`).
   /// Returns the execution's status afterwards.
@@ -50,9 +52,36 @@ public protocol ExecutionStore: Sendable {
   func heartbeatToken(_ token: String, now: Double) throws
 }
 
-/// The one error type of the store layer.
+/// The one error type of the store layer, with a ``Code`` that callers branch on (never the message).
 public struct StoreError: Error, Sendable, CustomStringConvertible {
+  /// What kind of failure it is.
+  public struct Code: Hashable, Sendable, CustomStringConvertible {
+    private enum Kind: String { case other, busy, constraint, notFound, leaseLost, corrupt, io }
+    private let kind: Kind
+    /// Another process holds the store's write lock (SQLite's `SQLITE_BUSY`); the caller may wait and retry.
+    public static let busy = Code(kind: .busy)
+    /// A uniqueness or other constraint failed.
+    public static let constraint = Code(kind: .constraint)
+    /// The execution, token or row does not exist.
+    public static let notFound = Code(kind: .notFound)
+    /// The writer no longer holds the execution's lease: the write was rejected and nothing changed.
+    public static let leaseLost = Code(kind: .leaseLost)
+    /// Stored data cannot be read back.
+    public static let corrupt = Code(kind: .corrupt)
+    /// The file cannot be created, opened or written.
+    public static let io = Code(kind: .io)
+    public static let other = Code(kind: .other)
+    public var description: String { kind.rawValue }
+  }
+
   public var message: String
-  public init(_ message: String) { self.message = message }
+  public var code: Code
+  /// SQLite's (extended) result code, when the failure came from SQLite.
+  public var resultCode: Int32?
+  public init(_ message: String, code: Code = .other, resultCode: Int32? = nil) {
+    self.message = message
+    self.code = code
+    self.resultCode = resultCode
+  }
   public var description: String { message }
 }

@@ -111,7 +111,7 @@ public struct PipelineLoader: Sendable {
     diagnostics = diagnostics.sortedByLocation()
     guard !diagnostics.hasErrors else { return (nil, diagnostics) }
     let pipeline = Pipeline(name: document.name, path: path, parameters: document.parameters, schedule: document.schedule,
-                            machine: document.machine.machine, document: root.json)
+                            machine: document.machine.machine, document: root.json, maxHistoryEvents: document.maxHistoryEvents)
     return (pipeline, diagnostics)
   }
 

@@ -91,10 +91,7 @@ extension Executor {
     -> (record: ExecutionRecord, started: HistoryEvent, root: ScopeRecord) {
     let built = try newExecution(pipeline, input: input, name: Self.scheduledName(for: scheduledTime), parentId: nil)
     var started = built.started
-    if case .object(var details) = started.details {
-      details["scheduledTime"] = .string(scheduledTime.formatted(.iso8601))
-      started.details = .object(details)
-    }
+    started.flow["scheduledTime"] = .string(scheduledTime.formatted(.iso8601))
     return (built.record, started, built.root)
   }
 }

@@ -30,6 +30,7 @@ public final class Executor: Sendable {
   /// Creates an execution of `pipeline` (committing `ExecutionStarted`) and takes its lease; ``run(_:)`` then runs it.
   /// - Throws: ``ExecutorError`` when the name is taken, the input too large, or the store cannot be written.
   public func start(_ pipeline: Pipeline, input: JSONValue, name: String? = nil, parentId: String? = nil) throws -> ExecutionRecord {
+    if let parentId { try checkNesting(under: parentId) }
     let (record, started, root) = try newExecution(pipeline, input: input, name: name, parentId: parentId)
     do {
       try store.create(record, events: [started], scopes: [root])
@@ -47,7 +48,7 @@ public final class Executor: Sendable {
   func newExecution(_ pipeline: Pipeline, input: JSONValue, name: String?, parentId: String?) throws
     -> (record: ExecutionRecord, started: HistoryEvent, root: ScopeRecord) {
     let id = UUID().uuidString.lowercased()
-    let now = Date().timeIntervalSince1970
+    let now = options.clock.now()
     let size = input.serialized().utf8.count
     guard size <= options.payloadLimitBytes else {
       throw ExecutorError("the execution input is \(size) bytes, more than the limit of \(options.payloadLimitBytes) bytes")
@@ -55,9 +56,9 @@ public final class Executor: Sendable {
     let record = ExecutionRecord(
       id: id, name: name ?? id, pipeline: pipeline.name, pipelinePath: pipeline.path,
       definition: pipeline.document.serialized(), input: input, startTime: now, owner: owner,
-      leaseUntil: now + options.leaseSeconds, parentId: parentId)
-    let started = HistoryEvent(id: 1, previousId: 0, type: "ExecutionStarted", timestamp: now,
-                               details: ["input": input, "name": .string(record.name), "pipeline": .string(pipeline.name)])
+      leaseUntil: now + options.leaseSeconds, parentId: parentId, leaseEpoch: 1)
+    let started = HistoryEvent(id: 1, previousId: 0, type: .executionStarted, timestamp: now,
+                               details: EventDetails.executionStarted(input: input, roleArn: ""))
     let root = ScopeRecord(id: "root", status: .running,
                            position: Position(state: pipeline.machine.startAt, input: input, previousEvent: 1, variables: [:]).json)
     return (record, started, root)
@@ -77,27 +78,59 @@ public final class Executor: Sendable {
     guard record.status == .running else {
       throw ExecutorError("execution \(record.id) has already finished (\(record.status.rawValue)); use `flow redrive` to re-run a failed one")
     }
+    // A store busy with another process's write is waited out for up to one lease time.
     let now = Date().timeIntervalSince1970
-    var leased = try store.acquireLease(record.id, owner: owner, until: now + options.leaseSeconds, now: now)
-    if !leased, let previous = record.owner, LeaseOwner.isDeadLocalProcess(previous) {
-      leased = try store.takeOverLease(record.id, from: previous, to: owner, until: now + options.leaseSeconds)
+    let patience = { now + self.options.leaseSeconds }
+    var fence = try busyAsExecutorError(record.id) {
+      try waitingOutBusy(until: patience) {
+        try store.acquireLease(record.id, owner: owner, until: Date().timeIntervalSince1970 + options.leaseSeconds, now: Date().timeIntervalSince1970)
+      }
     }
-    guard leased else {
-      throw ExecutorError("execution \(record.id) is being run by another live process (\(record.owner ?? "unknown"))")
+    if fence == nil, let previous = record.owner, LeaseOwner.isDeadLocalProcess(previous) {
+      fence = try waitingOutBusy(until: patience) {
+        try store.takeOverLease(record.id, from: previous, to: owner, until: Date().timeIntervalSince1970 + options.leaseSeconds)
+      }
     }
-    defer { try? store.releaseLease(record.id, owner: owner) }
+    guard let fence else {
+      throw ExecutorError("execution \(record.id) is being run by another live process (\(record.owner ?? "unknown"))", code: .busy)
+    }
+    defer { try? store.releaseLease(record.id, fence: fence) }
     let pipeline: Pipeline
     do {
       pipeline = try loaded ?? loader.load(document: try JSONValue(parsing: record.definition), path: record.pipelinePath)
     } catch {
       throw ExecutorError("execution \(record.id): its stored definition no longer loads: \(error)")
     }
-    return try await ExecutionDriver(executor: self, record: record, pipeline: pipeline).drive()
+    return try await ExecutionDriver(executor: self, record: record, pipeline: pipeline, fence: fence).drive()
+  }
+
+  /// Turns a store that stayed busy into a message for the user.
+  private func busyAsExecutorError<T>(_ executionId: String, _ body: () throws -> T) throws -> T {
+    do {
+      return try body()
+    } catch let error as StoreError where error.code == .busy {
+      throw ExecutorError("execution \(executionId): the store is locked by another process (\(error.message)); try again when it is done", code: .busy)
+    }
   }
 
   /// Gives up this process's lease on an execution it started but will not run (`flow run --detach`).
   public func release(_ executionId: String) throws {
-    try store.releaseLease(executionId, owner: owner)
+    guard let record = try store.execution(executionId), record.owner == owner else { return }
+    try store.releaseLease(executionId, fence: LeaseFence(owner: owner, epoch: record.leaseEpoch))
+  }
+
+  /// Throws when an execution started under `parentId` would nest deeper than ``ExecutorOptions/maxNestingDepth``.
+  func checkNesting(under parentId: String) throws {
+    var chain: [ExecutionRecord] = []
+    var next: String? = parentId
+    while let id = next, let record = try store.execution(id), chain.count <= options.maxNestingDepth {
+      chain.append(record)
+      next = record.parentId
+    }
+    guard chain.count >= options.maxNestingDepth else { return }
+    let names = chain.reversed().map { "\($0.pipeline) (\($0.id.prefix(8)))" }.joined(separator: " → ")
+    throw ExecutorError("flow:pipeline children may nest at most \(options.maxNestingDepth) levels deep; this one would be level \(chain.count + 1): \(names) → …",
+                        code: .nestingLimit)
   }
 
   /// Re-opens a FAILED, TIMED_OUT or ABORTED execution so that ``run(_:)`` re-runs it from the states that failed,
@@ -118,8 +151,8 @@ public final class Executor: Sendable {
       reopened.append(ScopeRecord(id: scope.id, status: .running, position: position.json))
     }
     let last = try store.lastEventId(of: record.id)
-    let event = HistoryEvent(id: last + 1, previousId: last, type: "ExecutionRedriven", timestamp: Date().timeIntervalSince1970,
-                             details: ["redriveCount": .int(record.redriveCount + 1)])
+    let event = HistoryEvent(id: last + 1, previousId: last, type: .executionRedriven, timestamp: options.clock.now(),
+                             details: EventDetails.executionRedriven(count: record.redriveCount + 1))
     try store.reopen(record.id, scopes: reopened, events: [event])
     options.observer?(event)
     return try store.execution(record.id) ?? record

@@ -6,17 +6,24 @@ import Logging
 public struct ExecutorOptions: Sendable {
   /// The largest state input or output, in bytes of compact JSON (Step Functions' limit is 256 KiB).
   public var payloadLimitBytes: Int = 256 * 1024
+  /// The most history events one execution may have (Step Functions' limit is 25,000); a pipeline's
+  /// `Flow.MaxHistoryEvents` overrides it. Reaching it fails the execution with `States.Runtime`.
+  public var maxHistoryEvents: Int = 25_000
+  /// How deep `flow:pipeline` child executions may nest (the top execution is level 1).
+  public var maxNestingDepth: Int = 10
   /// How long a lease lasts without renewal; a process that has not renewed it for this long counts as dead.
   public var leaseSeconds: Double = 10
-  /// Pending effect-free events that trigger a commit on their own.
+  /// Queued events that trigger a commit on their own.
   public var autoFlushEvents: Int = 512
   /// Where steps' artifact directories are made (`ROOT/EXECUTION/STATE`).
   public var artifactsRoot: URL
   public var logger: Logger
-  /// Called for every history event as it is appended (for live progress views).
+  /// Called for every history event as it is queued (for live progress views).
   public var observer: (@Sendable (HistoryEvent) -> Void)?
   /// How often a task waiting for a callback token polls the store, in seconds.
   public var tokenPollSeconds: Double = 0.2
+  /// The time: the system clock, or a manual one in tests.
+  public var clock: any ExecutorClock = SystemClock()
 
   public init(artifactsRoot: URL, logger: Logger = Logger(label: "flow"),
               observer: (@Sendable (HistoryEvent) -> Void)? = nil) {
@@ -27,9 +34,25 @@ public struct ExecutorOptions: Sendable {
 }
 
 /// The one error type of the executor for problems that are not an execution's own failure:
-/// an unknown id, resuming a finished execution, a store that cannot be written.
+/// an unknown id, resuming a finished execution, a lost lease, a store that cannot be written.
 public struct ExecutorError: Error, Sendable, CustomStringConvertible {
+  /// What kind of problem it is.
+  public struct Code: Hashable, Sendable {
+    private let name: String
+    public static let other = Code(name: "other")
+    /// Another process took the execution's lease over; this process stopped without further effects.
+    public static let leaseLost = Code(name: "leaseLost")
+    /// Another live process runs the execution.
+    public static let busy = Code(name: "busy")
+    /// `flow:pipeline` children nest deeper than ``ExecutorOptions/maxNestingDepth``.
+    public static let nestingLimit = Code(name: "nestingLimit")
+  }
+
   public var message: String
-  public init(_ message: String) { self.message = message }
+  public var code: Code
+  public init(_ message: String, code: Code = .other) {
+    self.message = message
+    self.code = code
+  }
   public var description: String { message }
 }

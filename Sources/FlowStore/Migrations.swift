@@ -147,5 +147,10 @@ enum Migrations {
     ) WITHOUT ROWID;
     CREATE INDEX artifacts_by_hash ON artifacts (hash);
     """,
+    // 5: fenced leases. Every take-over of an execution's lease increments its epoch; a commit carries the epoch
+    // it was made under and is rejected when the execution's epoch has moved on.
+    """
+    ALTER TABLE executions ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
+    """,
   ]
 }

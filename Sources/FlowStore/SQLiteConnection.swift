@@ -9,7 +9,7 @@ final class SQLiteConnection {
   let handle: OpaquePointer
   private var statements: [String: OpaquePointer] = [:]
 
-  init(path: String) throws {
+  init(path: String, busyTimeout: Double) throws {
     var db: OpaquePointer?
     let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
     let rc = sqlite3_open_v2(path, &db, flags, nil)
@@ -19,8 +19,9 @@ final class SQLiteConnection {
       throw StoreError("cannot open the store at \(path): \(message)")
     }
     handle = db
-    // A busy database waits rather than failing: another flow process may hold the write lock briefly.
-    sqlite3_busy_timeout(db, 30_000)
+    // A busy database waits a while inside SQLite; writers that must wait longer (the executor's journal) retry
+    // on `StoreError.Code.busy` for as long as their lease allows.
+    sqlite3_busy_timeout(db, Int32(min(busyTimeout, 3600) * 1000))
   }
 
   deinit {
@@ -30,12 +31,26 @@ final class SQLiteConnection {
 
   var lastError: String { String(cString: sqlite3_errmsg(handle)) }
 
+  /// A ``StoreError`` for the connection's last failure, coded by SQLite's result code.
+  func error(_ message: String) -> StoreError {
+    let extended = sqlite3_extended_errcode(handle)
+    let code: StoreError.Code
+    switch extended & 0xff {
+    case SQLITE_BUSY, SQLITE_LOCKED: code = .busy
+    case SQLITE_CONSTRAINT: code = .constraint
+    case SQLITE_CORRUPT, SQLITE_NOTADB: code = .corrupt
+    case SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_READONLY, SQLITE_PERM: code = .io
+    default: code = .other
+    }
+    return StoreError(message, code: code, resultCode: extended)
+  }
+
   func execute(_ sql: String) throws {
     var message: UnsafeMutablePointer<CChar>?
     if sqlite3_exec(handle, sql, nil, nil, &message) != SQLITE_OK {
       let text = message.map { String(cString: $0) } ?? lastError
       sqlite3_free(message)
-      throw StoreError("store: \(text)")
+      throw error("store: \(text)")
     }
   }
 
@@ -60,7 +75,7 @@ final class SQLiteConnection {
     } else {
       var prepared: OpaquePointer?
       guard sqlite3_prepare_v2(handle, sql, -1, &prepared, nil) == SQLITE_OK, let prepared else {
-        throw StoreError("store: cannot prepare statement: \(lastError)")
+        throw error("store: cannot prepare statement: \(lastError)")
       }
       statements[sql] = prepared
       statement = prepared
@@ -121,15 +136,14 @@ struct Statement {
     switch sqlite3_step(handle) {
     case SQLITE_ROW: return true
     case SQLITE_DONE: return false
-    default: throw StoreError("store: \(connection.lastError)")
+    default: throw connection.error("store: \(connection.lastError)")
     }
   }
 
   func stepDone() throws {
     let rc = sqlite3_step(handle)
     guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
-      if rc == SQLITE_CONSTRAINT { throw StoreError("store: constraint failed: \(connection.lastError)") }
-      throw StoreError("store: \(connection.lastError)")
+      throw connection.error("store: \(connection.lastError)")
     }
   }
 
@@ -146,7 +160,7 @@ struct Statement {
   func json(_ column: Int32) throws -> JSONValue? {
     guard !isNull(column) else { return nil }
     do { return try JSONValue(parsing: text(column)) } catch {
-      throw StoreError("store: corrupt JSON in a stored row: \(error)")
+      throw StoreError("store: corrupt JSON in a stored row: \(error)", code: .corrupt)
     }
   }
 }

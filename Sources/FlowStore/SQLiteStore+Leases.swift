@@ -1,35 +1,59 @@
 import FlowCore
 
 extension SQLiteStore {
-  public func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> Bool {
+  public func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> LeaseFence? {
     try locked { db in
-      try db.run(
-        """
-        UPDATE executions SET owner = ?, lease_until = ?
-        WHERE id = ? AND status = 'RUNNING' AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)
-        """,
-        [.text(owner), .double(until), .text(executionId), .text(owner), .double(now)]) == 1
+      try db.transaction {
+        let taken = try db.run(
+          """
+          UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1
+          WHERE id = ? AND status = 'RUNNING' AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)
+          """,
+          [.text(owner), .double(until), .text(executionId), .text(owner), .double(now)]) == 1
+        return taken ? try fence(of: executionId, in: db) : nil
+      }
     }
   }
 
-  public func takeOverLease(_ executionId: String, from previous: String, to owner: String, until: Double) throws -> Bool {
+  public func takeOverLease(_ executionId: String, from previous: String, to owner: String, until: Double) throws -> LeaseFence? {
     try locked { db in
-      try db.run("UPDATE executions SET owner = ?, lease_until = ? WHERE id = ? AND status = 'RUNNING' AND owner = ?",
-                 [.text(owner), .double(until), .text(executionId), .text(previous)]) == 1
+      try db.transaction {
+        let taken = try db.run(
+          "UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1 WHERE id = ? AND status = 'RUNNING' AND owner = ?",
+          [.text(owner), .double(until), .text(executionId), .text(previous)]) == 1
+        return taken ? try fence(of: executionId, in: db) : nil
+      }
     }
   }
 
-  public func renewLease(_ executionId: String, owner: String, until: Double) throws -> Bool {
+  public func renewLease(_ executionId: String, fence: LeaseFence, until: Double) throws -> Bool {
     try locked { db in
-      try db.run("UPDATE executions SET lease_until = ? WHERE id = ? AND owner = ?",
-                 [.double(until), .text(executionId), .text(owner)]) == 1
+      try db.run("UPDATE executions SET lease_until = ? WHERE id = ? AND owner = ? AND lease_epoch = ?",
+                 [.double(until), .text(executionId), .text(fence.owner), .int(fence.epoch)]) == 1
     }
   }
 
-  public func releaseLease(_ executionId: String, owner: String) throws {
+  public func releaseLease(_ executionId: String, fence: LeaseFence) throws {
     try locked { db in
-      _ = try db.run("UPDATE executions SET lease_until = NULL WHERE id = ? AND owner = ?",
-                     [.text(executionId), .text(owner)])
+      _ = try db.run("UPDATE executions SET lease_until = NULL WHERE id = ? AND owner = ? AND lease_epoch = ?",
+                     [.text(executionId), .text(fence.owner), .int(fence.epoch)])
+    }
+  }
+
+  private func fence(of executionId: String, in db: SQLiteConnection) throws -> LeaseFence? {
+    try db.query("SELECT owner, lease_epoch FROM executions WHERE id = ?", [.text(executionId)]) {
+      LeaseFence(owner: $0.text(0), epoch: $0.int(1))
+    }.first
+  }
+
+  /// Throws ``StoreError/Code/leaseLost`` unless `fence` still holds the execution's lease (inside a transaction).
+  func check(_ fence: LeaseFence, executionId: String, in db: SQLiteConnection) throws {
+    let current = try self.fence(of: executionId, in: db)
+    guard current == fence else {
+      throw StoreError(
+        "execution \(executionId): this process (\(fence.owner), lease epoch \(fence.epoch)) no longer holds its lease; "
+          + "\(current.map { "\($0.owner) took it over (epoch \($0.epoch))" } ?? "the execution is gone"); nothing was written",
+        code: .leaseLost)
     }
   }
 
@@ -39,24 +63,23 @@ extension SQLiteStore {
         let rows = try db.query("SELECT status, lease_until FROM executions WHERE id = ?", [.text(executionId)]) {
           ($0.text(0), $0.optionalDouble(1))
         }
-        guard let (status, lease) = rows.first else { throw StoreError("no execution with id '\(executionId)'") }
+        guard let (status, lease) = rows.first else { throw StoreError("no execution with id '\(executionId)'", code: .notFound) }
         guard status == ExecutionStatus.running.rawValue else {
           return ExecutionStatus(rawValue: status) ?? .failed
         }
         if let lease, lease >= now {
-          try db.run("UPDATE executions SET stop_requested = 1 WHERE id = ?", [.text(executionId)])
+          // The live owner reads the error and cause from here when it writes ExecutionAborted.
+          try db.run("UPDATE executions SET stop_requested = 1, error = ?, cause = ? WHERE id = ?",
+                     [SQLValue(error), SQLValue(cause), .text(executionId)])
           return .running
         }
         // Nobody runs it: abort it here, in the same transaction that saw it orphaned.
         let last = try db.query("SELECT COALESCE(MAX(id), 0) FROM events WHERE execution_id = ?",
                                 [.text(executionId)]) { $0.int(0) }.first ?? 0
-        var details = JSONObject()
-        if let error { details["error"] = .string(error) }
-        if let cause { details["cause"] = .string(cause) }
         try db.run(
           "INSERT INTO events (execution_id, id, previous_id, type, timestamp, details) VALUES (?,?,?,?,?,?)",
-          [.text(executionId), .int(last + 1), .int(last), .text("ExecutionAborted"), .double(now),
-           .text(JSONValue.object(details).serialized())])
+          [.text(executionId), .int(last + 1), .int(last), .text(HistoryEventType.executionAborted.rawValue), .double(now),
+           .text(JSONValue.object(EventDetails.failure(error: error, cause: cause)).serialized())])
         try db.run("UPDATE executions SET status = 'ABORTED', error = ?, cause = ?, stop_time = ? WHERE id = ?",
                    [SQLValue(error), SQLValue(cause), .double(now), .text(executionId)])
         return .aborted
@@ -98,7 +121,7 @@ extension SQLiteStore {
         "UPDATE task_tokens SET status = ?, output = ?, error = ?, cause = ?, heartbeat = ? WHERE token = ? AND status = 'PENDING'",
         [.text(status.rawValue), SQLValue(output?.serialized()), SQLValue(error), SQLValue(cause), .double(now),
          .text(token)])
-      if changed == 0 { throw StoreError("task token '\(token)' is unknown or already completed") }
+      if changed == 0 { throw StoreError("task token '\(token)' is unknown or already completed", code: .notFound) }
     }
   }
 
@@ -106,7 +129,7 @@ extension SQLiteStore {
     try locked { db in
       let changed = try db.run("UPDATE task_tokens SET heartbeat = ? WHERE token = ? AND status = 'PENDING'",
                                [.double(now), .text(token)])
-      if changed == 0 { throw StoreError("task token '\(token)' is unknown or already completed") }
+      if changed == 0 { throw StoreError("task token '\(token)' is unknown or already completed", code: .notFound) }
     }
   }
 }

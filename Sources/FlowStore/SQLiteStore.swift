@@ -27,7 +27,9 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
 
   /// Opens (creating if needed) the store at `path`, and brings its schema up to date.
   /// - Throws: ``StoreError`` when the file cannot be created, opened or migrated.
-  public init(path: String, durability: Durability = .full) throws {
+  /// - Parameter busyTimeout: how long one statement waits for another process's write lock before failing
+  ///   with ``StoreError/Code/busy`` (the executor retries such commits for as long as its lease allows).
+  public init(path: String, durability: Durability = .full, busyTimeout: Double = 5) throws {
     self.path = path
     let directory = (path as NSString).deletingLastPathComponent
     if !directory.isEmpty {
@@ -37,7 +39,7 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
         throw StoreError("cannot create the store's directory \(directory): \(error.localizedDescription)")
       }
     }
-    connection = try SQLiteConnection(path: path)
+    connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)
     // Switching a new file to WAL takes a lock that SQLite's busy timeout does not wait for, so two processes
     // creating the same store at once retry here instead of failing.
     var attempt = 0
@@ -49,7 +51,7 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
         break
       } catch let error as StoreError {
         attempt += 1
-        if error.message.contains("locked") && attempt < 300 {
+        if error.code == .busy && attempt < 300 {
           usleep(UInt32(min(attempt, 20)) * 5_000)
           continue
         }
@@ -73,6 +75,12 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
     return try body(connection)
   }
 
+  /// Holds the store's write lock while `body` runs (what a long maintenance job or another busy process does to
+  /// everybody else); for tests of how writers wait.
+  public func withWriteLock<T>(_ body: () throws -> T) throws -> T {
+    try locked { db in try db.transaction { try body() } }
+  }
+
   /// Commits a transaction that writes nothing, as the benchmark's floor: the raw cost of one durable commit.
   public func commitEmptyRow(_ value: Int) throws {
     try locked { db in
@@ -91,16 +99,17 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
         let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
                                   [.text(record.pipeline), .text(record.name)]) { _ in true }
         if !exists.isEmpty {
-          throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists")
+          throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists", code: .constraint)
         }
         try db.run(
           """
           INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
-            owner, lease_until, parent_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)
+            owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
           """,
           [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
            .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
-           .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId)])
+           .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId),
+           .int(record.leaseEpoch)])
         try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
       }
     }
@@ -110,6 +119,7 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
     guard !batch.isEmpty else { return }
     try locked { db in
       try db.transaction {
+        if let fence = batch.fence { try check(fence, executionId: batch.executionId, in: db) }
         try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId, in: db)
         if let finish = batch.finish {
           try db.run(
@@ -126,8 +136,8 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
     for event in events {
       try db.run(
         "INSERT INTO events (execution_id, id, previous_id, type, timestamp, details) VALUES (?,?,?,?,?,?)",
-        [.text(executionId), .int(event.id), .int(event.previousId), .text(event.type), .double(event.timestamp),
-         .text(event.details.serialized())])
+        [.text(executionId), .int(event.id), .int(event.previousId), .text(event.type.rawValue), .double(event.timestamp),
+         .text(event.storedDetails.serialized())])
     }
     for scope in scopes {
       try db.run(
@@ -147,7 +157,7 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
 
   private static let executionColumns = """
     id, name, pipeline, pipeline_path, definition, status, input, output, error, cause, start_time, stop_time,
-    owner, lease_until, parent_id, redrive_count, stop_requested
+    owner, lease_until, parent_id, redrive_count, stop_requested, lease_epoch
     """
 
   private func execution(from row: Statement) throws -> ExecutionRecord {
@@ -156,7 +166,7 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
       status: ExecutionStatus(rawValue: row.text(5)) ?? .failed, input: try row.json(6) ?? .null,
       output: try row.json(7), error: row.optionalText(8), cause: row.optionalText(9), startTime: row.double(10),
       stopTime: row.optionalDouble(11), owner: row.optionalText(12), leaseUntil: row.optionalDouble(13),
-      parentId: row.optionalText(14), redriveCount: row.int(15), stopRequested: row.int(16) != 0)
+      parentId: row.optionalText(14), redriveCount: row.int(15), stopRequested: row.int(16) != 0, leaseEpoch: row.int(17))
   }
 
   public func execution(_ id: String) throws -> ExecutionRecord? {
@@ -165,10 +175,16 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
                                   execution(from:)).first {
         return exact
       }
-      guard id.count >= 4 else { return nil }
+      let byName = try db.query("SELECT \(Self.executionColumns) FROM executions WHERE name = ? LIMIT 2", [.text(id)],
+                                execution(from:))
+      if byName.count == 1 { return byName[0] }
+      guard id.count >= 4 else {
+        if byName.count > 1 { throw StoreError("'\(id)' names executions of more than one pipeline: give the id") }
+        return nil
+      }
       let matches = try db.query(
-        "SELECT \(Self.executionColumns) FROM executions WHERE id LIKE ? || '%' OR name = ? LIMIT 2",
-        [.text(id), .text(id)], execution(from:))
+        "SELECT \(Self.executionColumns) FROM executions WHERE substr(id, 1, length(?)) = ? OR name = ? LIMIT 2",
+        [.text(id), .text(id), .text(id)], execution(from:))
       if matches.count > 1 { throw StoreError("'\(id)' matches more than one execution: give more of the id") }
       return matches.first
     }
@@ -203,8 +219,8 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
         "SELECT id, previous_id, type, timestamp, details FROM events WHERE execution_id = ? AND id > ? ORDER BY id",
         [.text(executionId), .int(after)]
       ) {
-        HistoryEvent(id: $0.int(0), previousId: $0.int(1), type: $0.text(2), timestamp: $0.double(3),
-                     details: try $0.json(4) ?? .null)
+        try HistoryEvent(id: $0.int(0), previousId: $0.int(1), storedType: $0.text(2), timestamp: $0.double(3),
+                         storedDetails: try $0.json(4) ?? .null)
       }
     }
   }

@@ -148,7 +148,7 @@ do {
     let clock = ContinuousClock.now
     let resumedAt = LockedTime()
     let second = executor(try SQLiteStore(path: store.path, durability: durability), steps: open) { event in
-      if event.type == "TaskStarted" { resumedAt.set(ContinuousClock.now) }
+      if event.type == .taskStarted { resumedAt.set(ContinuousClock.now) }
     }
     _ = try await second.run(started.id, pipeline: p)
     let elapsed = resumedAt.get()! - clock

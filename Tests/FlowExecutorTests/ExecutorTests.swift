@@ -20,7 +20,7 @@ import Testing
       """, input: ["x": 1])
     #expect(done.status == .succeeded)
     #expect(done.output == ["x": 1, "config": ["n": 3], "work": ["n": 3]])
-    let types = try h.events(done.id).map(\.type)
+    let types = try h.events(done.id).map(\.type.rawValue)
     #expect(types == [
       "ExecutionStarted", "PassStateEntered", "PassStateExited", "TaskStateEntered", "TaskScheduled", "TaskStarted",
       "TaskSucceeded", "TaskStateExited", "ChoiceStateEntered", "ChoiceStateExited", "SucceedStateEntered",
@@ -47,7 +47,12 @@ import Testing
     #expect(done.status == .succeeded)
     #expect(done.output == ["name": "t", "calls": 3])
     #expect(h.calls.attempts("t") == [1, 2, 3])
-    #expect(try h.events(done.id).filter { $0.type == "RetryScheduled" }.count == 2)
+    // Step Functions records a retry as the failure and the next TaskScheduled, after the back-off.
+    let events = try h.events(done.id)
+    #expect(events.filter { $0.type == .taskFailed }.count == 2)
+    let scheduled = events.filter { $0.type == .taskScheduled }.map(\.timestamp)
+    #expect(scheduled.count == 3)
+    for (before, after) in zip(scheduled, scheduled.dropFirst()) { #expect(after - before >= 0 && after - before <= 1) }
   }
 
   @Test func catchesWhenRetriesAreExhausted() async throws {
@@ -77,7 +82,7 @@ import Testing
         P:
           Type: Parallel
           Branches:
-            - {StartAt: A, States: {A: {Type: Task, Resource: "flow:echo", Parameters: {DelaySeconds: 0.05, v: a}, OutputPath: $.v, End: true}}}
+            - {StartAt: A, States: {A: {Type: Task, Resource: "test:count", Parameters: {v: a}, OutputPath: $.v, End: true}}}
             - {StartAt: B, States: {B: {Type: Pass, Result: b, End: true}}}
           ResultPath: $.branches
           Next: M
@@ -173,15 +178,14 @@ import Testing
       States:
         Slow:
           Type: Task
-          Resource: "flow:echo"
-          Parameters: {DelaySeconds: 30}
+          Resource: "test:block"
           TimeoutSeconds: 1
           Catch: [{ErrorEquals: [States.Timeout], Next: TimedOut}]
           End: true
         TimedOut: {Type: Pass, Result: caught, End: true}
       """)
     #expect(done.output == "caught")
-    #expect(try h.events(done.id).contains { $0.type == "TaskTimedOut" })
+    #expect(try h.events(done.id).contains { $0.type == .taskTimedOut })
   }
 
   @Test func executionTimeoutEndsTheExecutionAsTimedOut() async throws {
@@ -194,7 +198,9 @@ import Testing
       """)
     #expect(done.status == .timedOut)
     #expect(done.error == "States.Timeout")
-    #expect(try h.events(done.id).last?.type == "ExecutionTimedOut")
+    #expect(try h.events(done.id).last?.type == .executionTimedOut)
+    let ended = try #require(try h.events(done.id).last).timestamp
+    #expect(ended - done.startTime == 1, "ended \(ended - done.startTime) s after the start")
   }
 
   @Test func noMatchingChoiceFailsWithNoChoiceMatched() async throws {
@@ -222,6 +228,7 @@ import Testing
   @Test func readsItemsFromCSVAndJSONLinesFiles_andBatchesThem() async throws {
     let h = try Harness()
     try FileManager.default.createDirectory(at: h.directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: h.directory) }
     try "name,size\n\"a, quoted\",1\nb,2\nc,3\n".write(to: h.directory.appendingPathComponent("items.csv"), atomically: true, encoding: .utf8)
     try "{\"n\": 1}\n{\"n\": 2}\n\n{\"n\": 3}\n".write(to: h.directory.appendingPathComponent("items.jsonl"), atomically: true, encoding: .utf8)
     let csv = try await h.run("""

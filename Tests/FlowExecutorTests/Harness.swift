@@ -2,19 +2,20 @@ import FlowCore
 import FlowDefinition
 import FlowExecutor
 import FlowSteps
-import FlowStore
+import FlowTesting
 import Foundation
 
-/// A temporary store and an executor over it, with the built-in steps plus a few test steps.
+/// An executor over an in-memory store and a manual clock, with the built-in steps plus a few test steps.
+/// Nothing here touches the disk or sleeps for real.
 struct Harness {
-  let directory: URL
-  let store: SQLiteStore
+  let store = InMemoryStore()
+  let clock = ManualClock()
   let calls = Calls()
   var steps: StepRegistry
+  let directory: URL
 
   init() throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-exec-\(UUID().uuidString)")
-    store = try SQLiteStore(path: directory.appendingPathComponent("flow.db").path)
     steps = .builtIn
     steps.register("test:count", CountingStep(calls: calls))
     steps.register("test:flaky", FlakyStep(calls: calls))
@@ -22,11 +23,13 @@ struct Harness {
     steps.register("test:units", UnitsStep(calls: calls))
   }
 
-  func executor(payloadLimit: Int? = nil, tokenPoll: Double = 0.05, leaseSeconds: Double = 10) -> Executor {
+  func executor(payloadLimit: Int? = nil, leaseSeconds: Double = 10, maxHistoryEvents: Int? = nil) -> Executor {
     var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"))
     options.leaseSeconds = leaseSeconds
     if let payloadLimit { options.payloadLimitBytes = payloadLimit }
-    options.tokenPollSeconds = tokenPoll
+    if let maxHistoryEvents { options.maxHistoryEvents = maxHistoryEvents }
+    options.tokenPollSeconds = 0.05
+    options.clock = clock
     options.logger.logLevel = .critical
     return Executor(store: store, steps: steps, loader: PipelineLoader(knownResources: Set(steps.resources)), options: options)
   }
@@ -35,14 +38,42 @@ struct Harness {
     try PipelineLoader(knownResources: Set(steps.resources)).load(text: yaml, path: "test.yaml")
   }
 
-  /// Starts and runs a pipeline to its end.
+  /// Starts and runs a pipeline to its end, moving the manual clock to each sleeper's wake-up time as soon as every
+  /// other task waits: time passes only when nothing else can happen, as fast as the machine allows.
   func run(_ yaml: String, input: JSONValue = .emptyObject, executor: Executor? = nil) async throws -> ExecutionRecord {
     let flow = executor ?? self.executor()
     let record = try flow.start(try pipeline(yaml), input: input)
-    return try await flow.run(record.id)
+    return try await advancing { try await flow.run(record.id) }
+  }
+
+  /// Runs `body`, advancing the clock to the next wake-up whenever something sleeps on it.
+  func advancing<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let finished = Flag()
+    let task = Task {
+      defer { finished.set() }
+      return try await body()
+    }
+    while !finished.isSet {
+      if let wake = clock.nextWake {
+        // Let the tasks that are not sleeping reach their next wait first (a moment of settling, not of timing).
+        try await Task.sleep(for: .milliseconds(3))
+        if clock.nextWake == wake { clock.advance(by: max(0, wake - clock.now())) }
+      } else {
+        await Task.yield()
+      }
+    }
+    return try await task.value
   }
 
   func events(_ id: String) throws -> [HistoryEvent] { try store.events(of: id, after: 0) }
+}
+
+/// A flag set once, read from any task.
+final class Flag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false  // guarded by lock
+  var isSet: Bool { lock.withLock { value } }
+  func set() { lock.withLock { value = true } }
 }
 
 /// Counts calls per key, thread-safely.
@@ -100,12 +131,12 @@ struct BlockingStep: Step {
   }
 }
 
-/// Waits until `condition` holds, polling; gives up after `seconds`.
+/// Waits until `condition` holds, yielding between checks; gives up after `seconds` of wall time.
 func eventually(_ seconds: Double = 10, _ condition: () throws -> Bool) async throws -> Bool {
   let deadline = Date().addingTimeInterval(seconds)
   while Date() < deadline {
     if try condition() { return true }
-    try await Task.sleep(for: .milliseconds(10))
+    try await Task.sleep(for: .milliseconds(2))
   }
   return false
 }

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowTesting
 import Foundation
 import Testing
 
@@ -86,7 +87,8 @@ import Testing
     let deadline = Date().addingTimeInterval(20)
     while token == nil && Date() < deadline {
       let history = try JSONValue(parsing: flow(["history", id, "--json"]).stdout)
-      token = history.arrayValue?.first { $0["type"] == "TaskScheduled" }?["details"]?["parameters"]?["token"]?.stringValue
+      let parameters = history["events"]?.arrayValue?.first { $0["type"] == "TaskScheduled" }?["taskScheduledEventDetails"]?["parameters"]
+      token = try parameters?.stringValue.map { try JSONValue(parsing: $0) }?["token"]?.stringValue
       if token == nil { Thread.sleep(forTimeInterval: 0.1) }
     }
     let answer = try flow(["task", "success", try #require(token), "--output", #"{"approved": true}"#])

@@ -1,8 +1,13 @@
 import FlowCore
+import FlowDefinition
+import FlowExecutor
+import FlowSteps
+import FlowTesting
 import Foundation
 import Testing
 
-/// Every States Language case of `Fixtures/conformance` (results recorded from AWS), run through the CLI exactly as
+/// Every States Language case of `Fixtures/conformance` (results recorded from AWS), run in-process through the
+/// executor `flow run` uses (on the in-memory store); a sample of them also through the binary exactly as
 /// `flow run def.json --input-file input.json --json --store DB`.
 @Suite struct ConformanceTests {
   static let cases: [URL] = {
@@ -16,7 +21,34 @@ import Testing
   }
 
   @Test(arguments: cases)
-  func matchesTheRecordedResult(_ file: URL) throws {
+  func matchesTheRecordedResult(_ file: URL) async throws {
+    let testCase = try JSONValue(parsing: String(contentsOf: file, encoding: .utf8))
+    let expect = testCase["expect"]!
+    let loader = PipelineLoader(knownResources: Set(StepRegistry.builtIn.resources))
+    let pipeline: Pipeline
+    do {
+      pipeline = try loader.load(text: testCase["definition"]!.serialized(), path: "def.json")
+    } catch {
+      #expect(expect["status"] == "INVALID_DEFINITION", "rejected: \(error)")
+      return
+    }
+    var options = ExecutorOptions(artifactsRoot: FileManager.default.temporaryDirectory.appendingPathComponent("flow-conformance"))
+    options.logger.logLevel = .critical
+    let executor = Executor(store: InMemoryStore(), steps: .builtIn, loader: loader, options: options)
+    let record = try executor.start(pipeline, input: testCase["input"] ?? .emptyObject)
+    let got = try await executor.run(record.id, pipeline: pipeline)
+    #expect(got.status.rawValue == expect["status"]?.stringValue)
+    if expect["status"] == "SUCCEEDED" {
+      #expect(got.output == expect["output"])
+    } else {
+      #expect(got.error.map(JSONValue.string) ?? .null == expect["error"] ?? .null)
+      if let cause = expect["cause"] { #expect(got.cause.map(JSONValue.string) ?? .null == cause) }
+    }
+  }
+
+  /// Every 19th case through the binary, so the CLI's own reading and printing stay covered.
+  @Test(arguments: cases.enumerated().filter { $0.offset % 19 == 0 }.map(\.element))
+  func throughTheBinary(_ file: URL) throws {
     let testCase = try JSONValue(parsing: String(contentsOf: file, encoding: .utf8))
     let directory = try temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: directory) }

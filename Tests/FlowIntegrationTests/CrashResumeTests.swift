@@ -1,4 +1,5 @@
 import FlowCore
+import FlowTesting
 import Foundation
 import Testing
 
@@ -68,8 +69,8 @@ import Testing
   /// No task whose success the history records started again afterwards, and none succeeded twice.
   func expectNoRecordedSuccessRanAgain(_ history: JSONValue) {
     var succeeded: Set<String> = []
-    for event in history.arrayValue ?? [] {
-      guard let key = event["details"]?["idempotencyKey"]?.stringValue else { continue }
+    for event in history["events"]?.arrayValue ?? [] {
+      guard let key = event["flow"]?["idempotencyKey"]?.stringValue else { continue }
       if event["type"] == "TaskStarted" { #expect(!succeeded.contains(key), "\(key) started again after it succeeded") }
       if event["type"] == "TaskSucceeded" { #expect(succeeded.insert(key).inserted, "\(key) succeeded twice") }
     }
@@ -106,7 +107,7 @@ import Testing
     expectNoRecordedSuccessRanAgain(history)
     // Every run of a step is in the history: a step runs again only when it was cut off before its result was committed.
     let lines = logLines(directory)
-    let started = history.arrayValue?.filter { $0["type"] == "TaskStarted" }.count ?? 0
+    let started = history["events"]?.arrayValue?.filter { $0["type"] == "TaskStarted" }.count ?? 0
     #expect(lines.filter { $0.hasPrefix("start ") }.count <= started)
     for step in ["Prepare", "Work-a", "Work-b", "Work-c", "Work-d", "Work-e", "Train", "Evaluate"] {
       #expect(lines.contains("end \(step)"), "\(step) never finished")
@@ -151,8 +152,7 @@ import Testing
     #expect(Set(b.map { $0[2] }).count == 1)
 
     let history = try JSONValue(parsing: FlowBinary.run(["history", id, "--json", "--store", "flow.db"], in: directory).stdout)
-    #expect(history.arrayValue?.contains { $0["type"] == "ExecutionResumed" } == true)
-    #expect(history.arrayValue?.contains { $0["type"] == "TaskStarted" && $0["details"]?["afterInterruption"] == true } == true)
+    #expect(history["events"]?.arrayValue?.contains { $0["type"] == "TaskStarted" && $0["flow"]?["afterInterruption"] == true } == true)
 
     let again = try FlowBinary.run(["resume", id, "--store", "flow.db"], in: directory)
     #expect(again.status != 0)

@@ -3,6 +3,7 @@ import FlowDefinition
 import FlowExecutor
 import FlowScheduler
 import FlowSteps
+import FlowTesting
 import Foundation
 import Testing
 
@@ -143,8 +144,8 @@ import Testing
     let report = ticker().tick([hourly], now: Self.at("01:00:10"), resumeOrphans: false)
     let id = try #require(report.started.first?.record.id)
     // The tick process died: its lease is gone.
-    let owner = try #require(store.execution(id)?.owner)
-    try store.releaseLease(id, owner: owner)
+    let record = try #require(try store.execution(id))
+    try store.releaseLease(id, fence: LeaseFence(owner: try #require(record.owner), epoch: record.leaseEpoch))
     let next = ticker().tick([hourly], now: Date(), resumeOrphans: true)
     #expect(next.orphaned.map(\.id) == [id])
     #expect(await ticker().run(next) == 0)

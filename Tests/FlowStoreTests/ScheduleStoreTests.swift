@@ -21,7 +21,7 @@ import Testing
 
   func start(_ store: SQLiteStore, slot: Double, ifBusy: ScheduleFireRecord.Action? = nil) throws -> ScheduleFireRecord.Action? {
     try store.createScheduledExecution(
-      record(slot: slot), events: [HistoryEvent(id: 1, previousId: 0, type: "ExecutionStarted", timestamp: slot, details: [:])],
+      record(slot: slot), events: [HistoryEvent(id: 1, previousId: 0, type: .executionStarted, timestamp: slot)],
       scopes: [ScopeRecord(id: "root", status: .running, position: [:])], scheduledTime: slot, firedAt: slot, ifBusy: ifBusy)
   }
 
@@ -42,7 +42,7 @@ import Testing
     let id = try #require(fires.first?.executionId)
     #expect(try store.scheduledTimes(of: [id, "unknown"]) == [id: 600])
     #expect(try store.runningScheduledExecutions(of: "nightly").map(\.id) == [id])
-    #expect(try store.events(of: id, after: 0).map(\.type) == ["ExecutionStarted"])
+    #expect(try store.events(of: id, after: 0).map(\.type) == [.executionStarted])
   }
 
   /// Two connections (as two processes would have), each hammered from its own threads, race for the same slots:
@@ -118,7 +118,7 @@ import Testing
   /// A store created by the first schema version gains the schedule tables and keeps its executions.
   @Test func migratesAVersion1Store() throws {
     do {
-      let old = try SQLiteConnection(path: path)
+      let old = try SQLiteConnection(path: path, busyTimeout: 5)
       try old.execute(Migrations.all[0])
       try old.execute("PRAGMA user_version = 1")
       try old.run(

@@ -35,8 +35,12 @@ public struct Pipeline: Sendable {
   public var machine: StateMachine
   /// The whole file as JSON (with the `Flow` block), so the store can keep the exact definition an execution ran.
   public var document: JSONValue
+  /// `Flow.MaxHistoryEvents`: this pipeline's own limit on history events per execution, when set.
+  public var maxHistoryEvents: Int?
 
-  public init(name: String, path: String, parameters: JSONObject, schedule: JSONValue?, machine: StateMachine, document: JSONValue) {
+  public init(name: String, path: String, parameters: JSONObject, schedule: JSONValue?, machine: StateMachine, document: JSONValue,
+              maxHistoryEvents: Int? = nil) {
+    self.maxHistoryEvents = maxHistoryEvents
     self.name = name
     self.path = path
     self.parameters = parameters

@@ -17,12 +17,13 @@ struct DocumentDecoder {
   }
 
   static let topLevelFields = ["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage", "Flow"]
-  static let flowFields = ["Name", "Parameters", "Schedule"]
+  static let flowFields = ["Name", "Parameters", "Schedule", "MaxHistoryEvents"]
 
   mutating func decode(_ root: LocatedNode) -> PipelineDocument {
     var name = PipelineLoader.defaultName(forPath: path)
     var parameters = JSONObject()
     var schedule: JSONValue?
+    var maxHistoryEvents: Int?
     if root.members == nil {
       error(.wrongType, "a pipeline must be a mapping with 'StartAt' and 'States', got \(article(root.typeName))", at: root.location)
     } else {
@@ -34,6 +35,13 @@ struct DocumentDecoder {
         }
         if let p = flow["Parameters"], object(p, "'Parameters'") { parameters = p.json.objectValue ?? [:] }
         if let s = flow["Schedule"], object(s, "'Schedule'") { schedule = s.json }
+        if let m = int(flow, "MaxHistoryEvents") {
+          if m.value < 100 || m.value > 100_000_000 {
+            error(.invalidValue, "'MaxHistoryEvents' must be from 100 to 100000000, got \(m.value)", at: m.location)
+          } else {
+            maxHistoryEvents = m.value
+          }
+        }
       }
       if let version = string(root, "Version"), version.value != "1.0" {
         error(.invalidValue, "'Version' must be \"1.0\", got \"\(version.value)\"", at: version.location)
@@ -41,7 +49,8 @@ struct DocumentDecoder {
       queryLanguage(root)
     }
     let machine = decodeScope(root, kind: .top)
-    return PipelineDocument(path: path, root: root, name: name, parameters: parameters, schedule: schedule, machine: machine)
+    return PipelineDocument(path: path, root: root, name: name, parameters: parameters, schedule: schedule,
+                            maxHistoryEvents: maxHistoryEvents, machine: machine)
   }
 
   /// Decodes `StartAt` and `States` of a state machine, a branch or an item processor.

@@ -13,6 +13,8 @@ struct PipelineDocument: Sendable {
   var parameters: JSONObject
   /// `Flow.Schedule`, as written.
   var schedule: JSONValue?
+  /// `Flow.MaxHistoryEvents`.
+  var maxHistoryEvents: Int?
   /// The top-level state machine.
   var machine: ScopeDocument
 

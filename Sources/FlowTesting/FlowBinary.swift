@@ -2,9 +2,9 @@ import FlowCore
 import Foundation
 
 /// Runs the built `flow` binary as a separate process, as a user (or CI) would.
-struct FlowBinary {
+public struct FlowBinary {
   /// The package's root folder, found from this file's path.
-  static let packageRoot: URL = {
+  public static let packageRoot: URL = {
     var url = URL(fileURLWithPath: #filePath)
     while url.path != "/" {
       url.deleteLastPathComponent()
@@ -14,7 +14,7 @@ struct FlowBinary {
   }()
 
   /// The `flow` executable built beside the tests.
-  static let path: String = {
+  public static let path: String = {
     let built = Bundle.main.bundleURL.deletingLastPathComponent()
     // On Linux the test runner is a plain executable, so `Bundle.main.bundleURL` may be the build folder itself.
     for candidate in [Bundle.main.bundleURL.appendingPathComponent("flow"), built.appendingPathComponent("flow"),
@@ -26,19 +26,24 @@ struct FlowBinary {
     fatalError("the flow binary is not built: run `swift build` first")
   }()
 
-  struct Result {
-    var status: Int32
-    var stdout: String
-    var stderr: String
+  public struct Result: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
     /// The last line of stdout parsed as JSON.
-    var json: JSONValue? {
+    public init(status: Int32, stdout: String, stderr: String) {
+      self.status = status
+      self.stdout = stdout
+      self.stderr = stderr
+    }
+    public var json: JSONValue? {
       stdout.split(separator: "\n").last.flatMap { try? JSONValue(parsing: String($0)) }
     }
   }
 
   /// Runs `flow ARGS` in `directory` and waits for it.
   @discardableResult
-  static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
+  public static func run(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Result {
     let process = try start(arguments, in: directory, environment: environment)
     let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
     // Read both pipes before waiting, so a chatty process cannot block on a full pipe.
@@ -57,7 +62,7 @@ struct FlowBinary {
   }
 
   /// Starts `flow ARGS` without waiting (stdout and stderr are pipes).
-  static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Process {
+  public static func start(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Process {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
@@ -79,15 +84,16 @@ private final class OutputBox: @unchecked Sendable {
   var err = Data()  // written by one reader before `leave()`, read after `wait()`
 }
 
-/// A fresh temporary folder.
-func temporaryDirectory() throws -> URL {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent("flow-it-\(UUID().uuidString)")
+/// A fresh temporary folder (under the system's temporary directory).
+public func temporaryDirectory(_ prefix: String = "flow-test") throws -> URL {
+  let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
 }
 
 extension URL {
-  func write(_ text: String, to name: String) throws {
+  /// Writes `text` to the file `name` in this folder.
+  public func write(_ text: String, to name: String) throws {
     try text.write(to: appendingPathComponent(name), atomically: true, encoding: .utf8)
   }
 }

@@ -4,9 +4,9 @@ import FlowExpressions
 
 /// Input and output processing, in the order the specification gives: InputPath, Parameters, (work),
 /// ResultSelector, ResultPath, OutputPath; and `Assign`.
-extension ScopeRunner {
+extension ScopeMachine {
   func scope(_ input: JSONValue, state: State, token: String? = nil, mapItem: (Int, JSONValue)? = nil) -> EvaluationScope {
-    EvaluationScope(input: input, context: runtime.context(state: state.name, position: position, token: token, mapItem: mapItem),
+    EvaluationScope(input: input, context: execution.context(state: state.name, position: position, token: token, mapItem: mapItem),
                     variables: position.variables)
   }
 
@@ -99,7 +99,7 @@ extension ScopeRunner {
   }
 }
 
-extension ScopeRunner {
+extension ScopeMachine {
   /// Step Functions' prefix of run-time errors: which state, entered at which event.
   var errorPrefix: String {
     "An error occurred while executing the state '\(position.state)' (entered at the event id #\(position.enteredEvent))."
@@ -113,5 +113,25 @@ extension ScopeRunner {
   /// An expression's failure as the current state's, with the state prefix.
   func failure(_ error: ExpressionError) -> StepFailure {
     StepFailure(error.error, cause: error.cause.hasPrefix("An error occurred") ? error.cause : "\(errorPrefix) \(error.cause)")
+  }
+}
+
+extension ScopeMachine {
+  /// A number of seconds from a field (`TimeoutSecondsPath`, …), at most one year.
+  func seconds(_ source: NumberSource, on input: JSONValue, state: State, field: String) throws -> Double {
+    let value = try resolve(source, on: input, state: state, field: field)
+    guard value <= Double(Self.maxWaitSeconds) else {
+      throw runtimeError("The \(field) field refers to value \(value), more than the limit of \(Self.maxWaitSeconds) seconds.")
+    }
+    return value
+  }
+
+  /// A count from a field (`MaxConcurrencyPath`, …), at most 2^31 - 1 so that it fits any arithmetic done with it.
+  func count(_ source: NumberSource, on input: JSONValue, state: State, field: String) throws -> Int {
+    let value = try resolve(source, on: input, state: state, field: field)
+    guard value <= Double(Int32.max) else {
+      throw runtimeError("The \(field) field refers to value \(value), more than the limit of \(Int32.max).")
+    }
+    return Int(value)
   }
 }

@@ -1,0 +1,86 @@
+import FlowCore
+import FlowDefinition
+import Foundation
+
+/// Runs one execution's top-level scope under its lease: a ``LeaseKeeper`` renews the lease and watches for
+/// `flow stop`, a timer watches the execution's `TimeoutSeconds`, and the ending is committed as
+/// ``ExecutionEnding`` says.
+struct ExecutionDriver {
+  let executor: Executor
+  let record: ExecutionRecord
+  let pipeline: Pipeline
+  let fence: LeaseFence
+
+  private enum Interruption: Error {
+    case timedOut
+    case ended(LeaseKeeper.End)
+  }
+
+  func drive() async throws -> ExecutionRecord {
+    let store = executor.store
+    let options = executor.options
+    let scopes = try store.scopes(of: record.id)
+    let (ends, endContinuation) = AsyncStream<LeaseKeeper.End>.makeStream()
+    let keeper = LeaseKeeper(store: store, executionId: record.id, fence: fence, leaseSeconds: options.leaseSeconds) {
+      endContinuation.yield($0)
+    }
+    let journal = Journal(executionId: record.id, store: store, fence: fence, lastEventId: try store.lastEventId(of: record.id),
+                          autoFlushEvents: options.autoFlushEvents, observer: options.observer,
+                          busyDeadline: { keeper.leaseValidUntil - 1 })
+    let runtime = ExecutionRuntime(record: record, pipeline: pipeline, journal: journal, store: store, steps: executor.steps,
+                                   options: options, storedScopes: Dictionary(scopes.map { ($0.id, $0) }) { $1 })
+    guard let root = runtime.storedScopes["root"] else { throw ExecutorError("execution \(record.id) has no stored progress") }
+    let machine = ScopeMachine(machine: pipeline.machine, scopeId: "root", execution: runtime.context,
+                               position: try Position(json: root.position))
+    keeper.start()
+    defer { keeper.stop() }
+
+    let outcome: Result<Result<JSONValue, StepFailure>, any Error> = await withTaskGroup(of: Result<Result<JSONValue, StepFailure>, any Error>?.self) { group in
+      group.addTask {
+        do { return .success(try await ScopeDriver(runtime: runtime).run(machine)) } catch { return .failure(error) }
+      }
+      group.addTask {
+        for await end in ends { return .failure(Interruption.ended(end)) }
+        return nil
+      }
+      if let timeout = pipeline.machine.timeoutSeconds {
+        group.addTask {
+          do { try await options.clock.sleep(until: record.startTime + Double(timeout)) } catch { return nil }
+          return .failure(Interruption.timedOut)
+        }
+      }
+      var first: Result<Result<JSONValue, StepFailure>, any Error>?
+      while first == nil, let next = await group.next() { first = next }
+      endContinuation.finish()
+      group.cancelAll()
+      return first ?? .failure(CancellationError())
+    }
+
+    let ending: ExecutionEnding
+    switch outcome {
+    case .success(.success(let output)): ending = .succeeded(output)
+    case .success(.failure(let failure)): ending = .failed(failure)
+    case .failure(let must as ScopeDriver.ExecutionMustFail): ending = .failed(must.failure)
+    case .failure(Interruption.timedOut): ending = .timedOut(seconds: pipeline.machine.timeoutSeconds ?? 0)
+    case .failure(Interruption.ended(.stopRequested)):
+      let current = try store.execution(record.id)
+      ending = .aborted(error: current?.error, cause: current?.cause ?? "Stopped by flow stop")
+    case .failure(Interruption.ended(.leaseLost(let why))):
+      throw ExecutorError("execution \(record.id): stopped at once without further effects: \(why). "
+                          + "Its new owner goes on with it; see `flow status \(record.id)`.", code: .leaseLost)
+    case .failure(let error as StoreError) where error.code == .leaseLost:
+      throw ExecutorError("execution \(record.id): stopped at once without further effects: \(error.message)", code: .leaseLost)
+    case .failure(let error):
+      // The store failed: leave the execution resumable, commit nothing more.
+      throw ExecutorError("execution \(record.id) stopped without finishing (resume it with `flow resume \(record.id)`): \(error)")
+    }
+    let now = options.clock.now()
+    let finish = journal.transact { next in
+      let id = next()
+      let (event, finish) = ending.record(after: id - 1, at: now)
+      return (finish, [event], nil, nil)
+    }
+    try journal.commit(finishing: finish)
+    return try store.execution(record.id) ?? record
+  }
+}

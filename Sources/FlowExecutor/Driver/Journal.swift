@@ -1,0 +1,127 @@
+import FlowCore
+import Foundation
+
+/// The write side of one execution: transitions are numbered and queued here, and commits make them durable.
+///
+/// ``transact(_:)`` runs one scope's transition and queues its events with the scope's new record in one critical
+/// section, so event ids are handed out in the order events are queued: a commit always takes a prefix of the
+/// queue, and a committed history has no holes and never refers to an event that is not committed with it or
+/// before it. Commits are fenced: each carries the lease this process holds, and the store rejects it when
+/// another process has taken the lease over.
+///
+/// Concurrent scopes share the journal, so one commit often carries the progress of many (group commit); a scope
+/// that needs its progress durable calls ``commit()`` and returns as soon as a commit that includes it landed,
+/// never waiting for a sibling's next transition.
+final class Journal: @unchecked Sendable {
+  let executionId: String
+  private let store: any ExecutionStore
+  private let fence: LeaseFence
+  private let observer: (@Sendable (HistoryEvent) -> Void)?
+  private let autoFlushEvents: Int
+  /// Until when the store may keep us waiting on its write lock (the lease's end, minus a margin).
+  private let busyDeadline: @Sendable () -> Double
+
+  // `queueLock` guards the queue and the counters; `commitLock` is held across a store commit so that batches
+  // reach the store in order. Nobody awaits while holding either.
+  private let queueLock = NSLock()
+  private let commitLock = NSLock()
+  private var pending: CommitBatch
+  private var pendingScopes: [String: ScopeRecord] = [:]
+  private var nextEventId: Int
+  private var queued = 0
+  private var committed = 0
+
+  init(executionId: String, store: any ExecutionStore, fence: LeaseFence, lastEventId: Int, autoFlushEvents: Int,
+       observer: (@Sendable (HistoryEvent) -> Void)?, busyDeadline: @escaping @Sendable () -> Double) {
+    self.executionId = executionId
+    self.store = store
+    self.fence = fence
+    self.nextEventId = lastEventId + 1
+    self.autoFlushEvents = autoFlushEvents
+    self.observer = observer
+    self.busyDeadline = busyDeadline
+    pending = CommitBatch(executionId: executionId)
+  }
+
+  /// The id of the last event handed out.
+  var lastEventId: Int { queueLock.withLock { nextEventId - 1 } }
+
+  /// Runs one transition (`body` gets the event numbering) and queues what it returns — its events, its scope's
+  /// record and any new token — in one step.
+  func transact<T>(_ body: (_ nextEventId: @escaping @Sendable () -> Int) -> (result: T, events: [HistoryEvent], scope: ScopeRecord?, token: TaskTokenRecord?)) -> T {
+    queueLock.lock()
+    let transition = body { [self] in
+      defer { nextEventId += 1 }
+      return nextEventId
+    }
+    pending.events.append(contentsOf: transition.events)
+    if let scope = transition.scope { pendingScopes[scope.id] = scope }
+    if let token = transition.token { pending.tokens.append(token) }
+    queued += 1
+    let large = pending.events.count >= autoFlushEvents
+    queueLock.unlock()
+    if let observer { transition.events.forEach(observer) }
+    if large { try? commit() }
+    return transition.result
+  }
+
+  /// Makes everything queued so far durable. Returns once a commit that includes it has landed.
+  /// - Throws: ``StoreError`` with ``StoreError/Code/leaseLost`` when another process took the lease over (nothing
+  ///   is written), or the store's error when it stayed busy longer than the lease allows.
+  func commit(finishing finish: ExecutionFinish? = nil) throws {
+    let target = queueLock.withLock { queued }
+    commitLock.lock()
+    defer { commitLock.unlock() }
+    queueLock.lock()
+    if committed >= target && finish == nil {
+      queueLock.unlock()
+      return
+    }
+    var batch = pending
+    batch.scopes = Array(pendingScopes.values)
+    batch.finish = finish
+    batch.fence = fence
+    let upTo = queued
+    pending = CommitBatch(executionId: executionId)
+    pendingScopes = [:]
+    queueLock.unlock()
+    do {
+      try commitWaitingOutBusy(batch)
+    } catch {
+      // Put the batch back so that a later commit retries it rather than losing it.
+      queueLock.lock()
+      pending.events.insert(contentsOf: batch.events, at: 0)
+      pending.tokens.insert(contentsOf: batch.tokens, at: 0)
+      for scope in batch.scopes where pendingScopes[scope.id] == nil { pendingScopes[scope.id] = scope }
+      queueLock.unlock()
+      throw error
+    }
+    queueLock.withLock { committed = max(committed, upTo) }
+  }
+
+  /// Commits, retrying with back-off while another process holds the store's write lock and the lease allows.
+  private func commitWaitingOutBusy(_ batch: CommitBatch) throws {
+    do {
+      try waitingOutBusy(until: busyDeadline) { try store.commit(batch) }
+    } catch let error as StoreError where error.code == .busy {
+      throw StoreError(
+        "execution \(executionId): the store stayed locked by another process until this execution's lease ran out "
+          + "(\(error.message)); nothing was lost: resume it with `flow resume \(executionId)`", code: .busy)
+    }
+  }
+}
+
+/// Runs a store write, retrying it with back-off (10 ms doubling to 0.5 s) while the store answers
+/// ``StoreError/Code/busy`` and the time is before `deadline()`; then rethrows the busy error.
+func waitingOutBusy<T>(until deadline: () -> Double, _ write: () throws -> T) throws -> T {
+  var delay = 0.01
+  while true {
+    do {
+      return try write()
+    } catch let error as StoreError where error.code == .busy {
+      guard Date().timeIntervalSince1970 + delay < deadline() else { throw error }
+      Thread.sleep(forTimeInterval: delay)
+      delay = min(delay * 2, 0.5)
+    }
+  }
+}

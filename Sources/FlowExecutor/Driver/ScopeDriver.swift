@@ -1,0 +1,128 @@
+import FlowCore
+import FlowDefinition
+import Foundation
+
+/// Runs one scope by the only loop in which a ``ScopeMachine`` transition happens: transition (events and the new
+/// position queued together) → commit, before any effect that reaches outside → perform the effect → feed its
+/// outcome back.
+///
+/// A task's result is made durable by the commit that precedes the scope's next effect, or, when the scope ends
+/// right after it, by a commit at the end: never later than the scope's own next step, whatever its siblings do.
+struct ScopeDriver: Sendable {
+  let runtime: ExecutionRuntime
+
+  /// The execution must fail at once (its history limit was reached).
+  struct ExecutionMustFail: Error { var failure: StepFailure }
+
+  func run(_ start: ScopeMachine) async throws -> Result<JSONValue, StepFailure> {
+    var machine = start
+    var signal = ScopeMachine.Signal.proceed
+    let journal = runtime.journal
+    while true {
+      try Task.checkCancellation()
+      let effect = journal.transact { next in
+        let transition = machine.handle(signal, runtime.inputs(next))
+        return (transition.effect, transition.events, record(of: machine, ending: transition.effect), token(of: transition.effect, machine))
+      }
+      let outcomeSinceCommit = signal != .proceed
+      switch effect {
+      case .yield:
+        signal = .proceed
+        await Task.yield()
+      case .finished(let result):
+        if outcomeSinceCommit { try journal.commit() }
+        return result
+      case .failExecution(let failure):
+        throw ExecutionMustFail(failure: failure)
+      case .sleep(let until):
+        try journal.commit()
+        try await runtime.clock.sleep(until: until)
+        signal = .timerFired
+      case .runTask(let call):
+        try journal.commit()
+        signal = try await TaskInvocation(runtime: runtime, call: call, scopeId: machine.scopeId).run()
+      case .awaitToken(let token, let deadline, let heartbeat):
+        try journal.commit()
+        signal = try await TaskInvocation.awaitAnswer(token, deadline: deadline, heartbeat: heartbeat, runtime: runtime)
+      case .readItems(let read):
+        signal = .itemsRead(readItems(read, machine))
+      case .runChildren(let batch):
+        signal = .childrenFinished(try await runChildren(batch, parent: machine))
+      }
+    }
+  }
+
+  /// The scope's record after a transition: running, or ended with its result.
+  private func record(of machine: ScopeMachine, ending effect: ScopeMachine.Effect) -> ScopeRecord {
+    switch effect {
+    case .finished(.success(let output)):
+      return ScopeRecord(id: machine.scopeId, status: .succeeded, position: machine.position.json, result: output)
+    case .finished(.failure(let failure)):
+      return ScopeRecord(id: machine.scopeId, status: .failed, position: machine.position.json,
+                         result: ["Error": .string(failure.error), "Cause": .string(failure.cause)])
+    default:
+      return ScopeRecord(id: machine.scopeId, status: .running, position: machine.position.json)
+    }
+  }
+
+  /// A new callback token is stored with the commit of the attempt that made it.
+  private func token(of effect: ScopeMachine.Effect, _ machine: ScopeMachine) -> TaskTokenRecord? {
+    guard case .runTask(let call) = effect, call.newToken, let token = call.token else { return nil }
+    return TaskTokenRecord(token: token, executionId: runtime.record.id, stateName: call.stateName, heartbeat: runtime.clock.now())
+  }
+
+  private func readItems(_ read: ItemRead, _ machine: ScopeMachine) -> Result<[JSONValue], StepFailure> {
+    guard case .map(let map)? = machine.machine.states[read.state]?.kind, let reader = map.itemReader else {
+      return .failure(StepFailure("States.ItemReaderFailed", cause: "The state '\(read.state)' has no ItemReader."))
+    }
+    return Result { try ItemReading.read(reader, parameters: read.parameters, maxItems: read.maxItems) }
+      .mapError { $0 as? StepFailure ?? StepFailure("States.ItemReaderFailed", cause: "\($0)") }
+  }
+
+  /// Runs a Parallel's branches or a Map's iterations as ``FanOut`` decides, each by a driver of its own.
+  private func runChildren(_ batch: ChildBatch, parent: ScopeMachine) async throws -> Result<[JSONValue], StepFailure> {
+    guard let state = parent.machine.states[parent.position.state] else {
+      return .failure(StepFailure("States.Runtime", cause: "The state '\(parent.position.state)' does not exist."))
+    }
+    var fan = FanOut(count: batch.children.count, maxConcurrency: batch.maxConcurrency, toleratedFailures: batch.toleratedFailures)
+    return try await withThrowingTaskGroup(of: (Int, Result<JSONValue, StepFailure>).self) { group in
+      var decision = fan.start()
+      while true {
+        switch decision {
+        case .succeeded(let results):
+          return .success(results)
+        case .failed(let failure):
+          group.cancelAll()
+          return .failure(failure)
+        case .launch(let indices):
+          for index in indices {
+            let child = batch.children[index]
+            guard let machine = parent.childMachine(of: state, branch: child.branch) else { continue }
+            group.addTask { (index, try await runChild(child, machine: machine, batch: batch)) }
+          }
+        }
+        guard let (index, result) = try await group.next() else {
+          return .failure(StepFailure("States.Runtime", cause: "The children of '\(state.name)' ended without results."))
+        }
+        decision = fan.childEnded(index, result)
+      }
+    }
+  }
+
+  /// Runs (or resumes, or reuses the stored end of) one child scope.
+  private func runChild(_ child: ChildScope, machine: StateMachine, batch: ChildBatch) async throws -> Result<JSONValue, StepFailure> {
+    let position: Position
+    if let stored = runtime.storedScopes[child.id] {
+      switch stored.status {
+      case .succeeded: return .success(stored.result ?? .null)
+      case .failed:
+        return .failure(StepFailure(stored.result?["Error"]?.stringValue ?? "", cause: stored.result?["Cause"]?.stringValue ?? ""))
+      case .running: position = try Position(json: stored.position)
+      }
+    } else {
+      position = Position(state: machine.startAt, input: child.input, previousEvent: batch.parentEvent,
+                          variables: batch.variables, iteration: child.iteration)
+    }
+    return try await run(ScopeMachine(machine: machine, scopeId: child.id, execution: runtime.context, position: position))
+  }
+}

@@ -1,0 +1,59 @@
+import FlowCore
+import Foundation
+
+/// A step whose replies are scripted call by call, recording every call: the building block of executor tests.
+///
+/// ```swift
+/// let step = ScriptedStep([.failure(StepFailure("Boom", cause: "first")), .success(["ok": true])])
+/// steps.register("test:script", step)
+/// ```
+public final class ScriptedStep: Step, @unchecked Sendable {
+  public enum Reply: Sendable {
+    case success(JSONValue)
+    case failure(StepFailure)
+    /// Returns the step's input.
+    case echo
+    /// Never returns (until cancelled): a step cut off by a crash.
+    case block
+  }
+
+  /// One call of the step.
+  public struct Call: Sendable, Equatable {
+    public var input: JSONValue
+    public var state: String
+    public var attempt: Int
+    public var idempotencyKey: String
+  }
+
+  // Guarded by `lock`.
+  private let lock = NSLock()
+  private var replies: [Reply]
+  private let otherwise: Reply
+  private var recorded: [Call] = []
+
+  /// - Parameters:
+  ///   - replies: the replies of the first calls, in order.
+  ///   - otherwise: the reply of every later call.
+  public init(_ replies: [Reply] = [], otherwise: Reply = .echo) {
+    self.replies = replies
+    self.otherwise = otherwise
+  }
+
+  /// Every call so far, in order.
+  public var calls: [Call] { lock.withLock { recorded } }
+
+  public func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
+    let reply: Reply = lock.withLock {
+      recorded.append(Call(input: input, state: context.stateName, attempt: context.attempt, idempotencyKey: context.idempotencyKey))
+      return replies.isEmpty ? otherwise : replies.removeFirst()
+    }
+    switch reply {
+    case .success(let value): return value
+    case .failure(let failure): throw failure
+    case .echo: return input
+    case .block:
+      try await Task.sleep(for: .seconds(86_400 * 365))
+      return input
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import FlowCore
+import FlowStore
+import FlowTesting
+import Foundation
+import Testing
+
+/// The behaviour every ``ExecutionStore`` must have, checked on each store: SQLite on disk and the in-memory store
+/// the executor tests use, so the two cannot drift apart.
+@Suite struct StoreConformanceTests {
+  enum Kind: String, CaseIterable, CustomStringConvertible {
+    case sqlite, memory
+    var description: String { rawValue }
+  }
+
+  func store(_ kind: Kind) throws -> any ExecutionStore {
+    switch kind {
+    case .sqlite: try SQLiteStore(path: temporaryDirectory("flow-store").appendingPathComponent("flow.db").path)
+    case .memory: InMemoryStore()
+    }
+  }
+
+  func record(_ id: String = UUID().uuidString.lowercased(), name: String? = nil, lease: Double? = nil) -> ExecutionRecord {
+    ExecutionRecord(id: id, name: name ?? id, pipeline: "p", pipelinePath: "p.yaml", definition: "{}", input: ["a": 1],
+                    startTime: 100, owner: "me", leaseUntil: lease, leaseEpoch: 1)
+  }
+
+  @Test(arguments: Kind.allCases) func createsAndReadsBackAnExecution_withItsEventsAndScopes(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record()
+    let started = HistoryEvent(id: 1, previousId: 0, type: .executionStarted, timestamp: 100,
+                               details: EventDetails.executionStarted(input: ["a": 1], roleArn: ""), flow: ["scheduledTime": "x"])
+    try store.create(r, events: [started], scopes: [ScopeRecord(id: "root", status: .running, position: ["state": "A"])])
+    #expect(try store.execution(r.id) == r)
+    #expect(try store.execution(String(r.id.prefix(6)))?.id == r.id)
+    #expect(try store.events(of: r.id, after: 0) == [started])
+    #expect(try store.scopes(of: r.id) == [ScopeRecord(id: "root", status: .running, position: ["state": "A"])])
+    #expect(try store.lastEventId(of: r.id) == 1)
+  }
+
+  @Test(arguments: Kind.allCases) func findsAnExecutionByAShortName(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record(name: "abc")
+    try store.create(r, events: [], scopes: [])
+    #expect(try store.execution("abc")?.id == r.id)
+    #expect(try store.execution("ab") == nil)
+  }
+
+  @Test(arguments: Kind.allCases) func rejectsADuplicateExecutionName(_ kind: Kind) throws {
+    let store = try store(kind)
+    try store.create(record(name: "nightly"), events: [], scopes: [])
+    #expect { try store.create(record(name: "nightly"), events: [], scopes: []) } throws: { ($0 as? StoreError)?.code == .constraint }
+  }
+
+  @Test(arguments: Kind.allCases) func commitsABatchAtomically_andKeepsTheLatestScope(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record()
+    try store.create(r, events: [], scopes: [])
+    var batch = CommitBatch(executionId: r.id)
+    batch.events = [HistoryEvent(id: 1, previousId: 0, type: .passStateEntered, timestamp: 1)]
+    batch.scopes = [ScopeRecord(id: "root", status: .succeeded, position: [:], result: 42)]
+    batch.finish = ExecutionFinish(status: .succeeded, output: 42, stopTime: 200)
+    try store.commit(batch)
+    let done = try #require(try store.execution(r.id))
+    #expect(done.status == .succeeded)
+    #expect(done.output == 42)
+    #expect(try store.scopes(of: r.id).first?.result == 42)
+
+    // A batch that violates a constraint (an event id used twice) changes nothing.
+    var bad = CommitBatch(executionId: r.id)
+    bad.scopes = [ScopeRecord(id: "other", status: .running, position: [:])]
+    bad.events = [HistoryEvent(id: 2, previousId: 1, type: .passStateExited, timestamp: 2),
+                  HistoryEvent(id: 1, previousId: 0, type: .passStateEntered, timestamp: 2)]
+    #expect { try store.commit(bad) } throws: { ($0 as? StoreError)?.code == .constraint }
+    #expect(try store.scopes(of: r.id).map(\.id) == ["root"])
+    #expect(try store.lastEventId(of: r.id) == 1)
+  }
+
+  @Test(arguments: Kind.allCases) func leasesKeepASecondOwnerOut_untilTheyExpire_andEachTakeOverStartsANewEpoch(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record(lease: 1_000)
+    try store.create(r, events: [], scopes: [])
+    #expect(try store.acquireLease(r.id, owner: "other", until: 2_000, now: 500) == nil)
+    let mine = try #require(try store.acquireLease(r.id, owner: "me", until: 2_000, now: 500))
+    #expect(mine == LeaseFence(owner: "me", epoch: 2))
+    let theirs = try #require(try store.acquireLease(r.id, owner: "other", until: 4_000, now: 3_000))
+    #expect(theirs.epoch == 3)
+    #expect(try store.renewLease(r.id, fence: mine, until: 9_000) == false)
+    #expect(try store.renewLease(r.id, fence: theirs, until: 9_000) == true)
+    let after = try #require(try store.takeOverLease(r.id, from: "other", to: "third", until: 9_500))
+    #expect(after == LeaseFence(owner: "third", epoch: 4))
+  }
+
+  /// Fencing: a commit made under a lease that was taken over is rejected and writes nothing.
+  @Test(arguments: Kind.allCases) func aCommitUnderALostLeaseIsRejected_andWritesNothing(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record(lease: 1_000)
+    try store.create(r, events: [], scopes: [])
+    let old = try #require(try store.acquireLease(r.id, owner: "me", until: 1_000, now: 500))
+    _ = try #require(try store.acquireLease(r.id, owner: "new", until: 9_000, now: 2_000))
+    var late = CommitBatch(executionId: r.id)
+    late.events = [HistoryEvent(id: 1, previousId: 0, type: .taskScheduled, timestamp: 3)]
+    late.scopes = [ScopeRecord(id: "root", status: .running, position: ["late": true])]
+    late.finish = ExecutionFinish(status: .succeeded, stopTime: 3)
+    late.fence = old
+    #expect { try store.commit(late) } throws: { ($0 as? StoreError)?.code == .leaseLost }
+    #expect(try store.events(of: r.id, after: 0).isEmpty)
+    #expect(try store.scopes(of: r.id).isEmpty)
+    #expect(try store.execution(r.id)?.status == .running)
+  }
+
+  @Test(arguments: Kind.allCases) func stopAbortsAnOrphanedExecution_andFlagsALiveOneWithItsErrorAndCause(_ kind: Kind) throws {
+    let store = try store(kind)
+    let live = record(lease: 10_000), orphan = record(lease: 10)
+    try store.create(live, events: [], scopes: [])
+    try store.create(orphan, events: [], scopes: [])
+    #expect(try store.requestStop(live.id, error: "E1", cause: "x", now: 100) == .running)
+    #expect(try store.execution(live.id)?.stopRequested == true)
+    #expect(try store.execution(live.id)?.error == "E1")
+    #expect(try store.requestStop(orphan.id, error: "E", cause: "C", now: 100) == .aborted)
+    #expect(try store.events(of: orphan.id, after: 0).map(\.type) == [.executionAborted])
+  }
+
+  @Test(arguments: Kind.allCases) func tokensCompleteOnce(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record()
+    try store.create(r, events: [], scopes: [])
+    var batch = CommitBatch(executionId: r.id)
+    batch.tokens = [TaskTokenRecord(token: "t1", executionId: r.id, stateName: "Approve", heartbeat: 1)]
+    try store.commit(batch)
+    try store.heartbeatToken("t1", now: 5)
+    #expect(try store.token("t1")?.heartbeat == 5)
+    try store.completeToken("t1", status: .succeeded, output: ["ok": true], error: nil, cause: nil, now: 6)
+    #expect(try store.token("t1")?.output == ["ok": true])
+    #expect(throws: StoreError.self) {
+      try store.completeToken("t1", status: .failed, output: nil, error: "E", cause: "C", now: 7)
+    }
+    #expect(throws: StoreError.self) { try store.heartbeatToken("nope", now: 7) }
+  }
+
+  @Test(arguments: Kind.allCases) func reopensOnlyFinishedExecutions(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record()
+    try store.create(r, events: [], scopes: [])
+    #expect(throws: StoreError.self) { try store.reopen(r.id, scopes: [], events: []) }
+    var batch = CommitBatch(executionId: r.id)
+    batch.finish = ExecutionFinish(status: .failed, error: "E", cause: "C", stopTime: 3)
+    try store.commit(batch)
+    try store.reopen(r.id, scopes: [], events: [])
+    let reopened = try #require(try store.execution(r.id))
+    #expect(reopened.status == .running)
+    #expect(reopened.redriveCount == 1)
+    #expect(reopened.error == nil)
+  }
+
+  @Test(arguments: Kind.allCases) func checkpointsKeepTheirOrderPerKey(_ kind: Kind) throws {
+    let store = try store(kind)
+    try store.appendCheckpoint(1, executionId: "e", key: "k")
+    try store.appendCheckpoint(2, executionId: "e", key: "k")
+    try store.appendCheckpoint(9, executionId: "e", key: "other")
+    #expect(try store.checkpoints(of: "e", key: "k") == [1, 2])
+  }
+}
+
+/// What only the SQLite store does: files, and several connections (as several processes have).
+@Suite struct SQLiteStoreTests {
+  @Test func unwritableStorePathIsAClearError() {
+    #expect {
+      _ = try SQLiteStore(path: "/proc/flow-cannot-write-here/flow.db")
+    } throws: { error in
+      String(describing: error).contains("/proc/flow-cannot-write-here")
+    }
+  }
+
+  @Test func twoConnectionsShareTheStore() throws {
+    let path = try temporaryDirectory("flow-store").appendingPathComponent("flow.db").path
+    let a = try SQLiteStore(path: path), b = try SQLiteStore(path: path)
+    let r = ExecutionRecord(id: "x1", name: "x1", pipeline: "p", pipelinePath: "p.yaml", definition: "{}", input: [:], startTime: 1)
+    try a.create(r, events: [], scopes: [])
+    #expect(try b.execution(r.id)?.id == r.id)
+  }
+
+  /// A write lock held by another connection is reported as `busy` (not matched from a message).
+  @Test func aStoreLockedByAnotherConnectionIsBusy() throws {
+    let path = try temporaryDirectory("flow-store").appendingPathComponent("flow.db").path
+    let a = try SQLiteStore(path: path), b = try SQLiteStore(path: path, busyTimeout: 0.1)
+    let r = ExecutionRecord(id: "x2", name: "x2", pipeline: "p", pipelinePath: "p.yaml", definition: "{}", input: [:], startTime: 1)
+    try a.create(r, events: [], scopes: [])
+    try a.withWriteLock {
+      var batch = CommitBatch(executionId: r.id)
+      batch.events = [HistoryEvent(id: 1, previousId: 0, type: .passStateEntered, timestamp: 1)]
+      #expect { try b.commit(batch) } throws: { ($0 as? StoreError)?.code == .busy }
+    }
+  }
+}
