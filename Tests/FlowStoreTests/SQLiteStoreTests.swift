@@ -30,6 +30,18 @@ import Testing
     #expect(try store.lastEventId(of: r.id) == 1)
   }
 
+  @Test func findsAnExecutionByAShortName_andTakesWildcardsInPrefixesLiterally() throws {
+    let store = try store()
+    let short = record(name: "abc"), single = record(name: "x")
+    try store.create(short, events: [], scopes: [])
+    try store.create(single, events: [], scopes: [])
+    #expect(try store.execution("abc")?.id == short.id)
+    #expect(try store.execution("x")?.id == single.id)
+    #expect(try store.execution("ab") == nil)
+    #expect(try store.execution("%%%%") == nil)
+    #expect(try store.execution("____") == nil)
+  }
+
   @Test func rejectsADuplicateExecutionName() throws {
     let store = try store()
     try store.create(record(name: "nightly"), events: [], scopes: [])
