@@ -24,7 +24,7 @@ struct ProcessGroupLedger: Sendable {
 
   /// Durably records `processGroup`, whose leader is running (stopped) now.
   func record(processGroup: pid_t) throws {
-    guard let started = Self.processes().first(where: { $0.pid == processGroup })?.startTime else { return }
+    guard let started = Self.stat(of: String(processGroup))?.startTime else { return }
     try checkpoints.save([Self.field: ["Id": .int(Int(processGroup)), "StartTime": .int(started)]])
   }
 
@@ -64,13 +64,16 @@ struct ProcessGroupLedger: Sendable {
   /// Every process in `/proc`, read from `/proc/PID/stat`.
   private static func processes() -> [ProcessStat] {
     guard let names = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return [] }
-    return names.compactMap { name -> ProcessStat? in
-      guard let pid = pid_t(name), let text = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
-            let close = text.lastIndex(of: ")") else { return nil }
-      // After "PID (comm)": field 3 (state) is at index 0, field 5 (pgrp) at 2, field 22 (starttime) at 19.
-      let fields = text[text.index(after: close)...].split(separator: " ")
-      guard fields.count > 19, let group = pid_t(fields[2]), let start = Int(fields[19]) else { return nil }
-      return ProcessStat(pid: pid, state: fields[0], group: group, startTime: start)
-    }
+    return names.compactMap(stat(of:))
+  }
+
+  /// The process `name` (a process id), read from `/proc/PID/stat`, or `nil` when there is none.
+  private static func stat(of name: String) -> ProcessStat? {
+    guard let pid = pid_t(name), let text = try? String(contentsOfFile: "/proc/\(name)/stat", encoding: .utf8),
+          let close = text.lastIndex(of: ")") else { return nil }
+    // After "PID (comm)": field 3 (state) is at index 0, field 5 (pgrp) at 2, field 22 (starttime) at 19.
+    let fields = text[text.index(after: close)...].split(separator: " ")
+    guard fields.count > 19, let group = pid_t(fields[2]), let start = Int(fields[19]) else { return nil }
+    return ProcessStat(pid: pid, state: fields[0], group: group, startTime: start)
   }
 }
