@@ -58,8 +58,10 @@ struct ExecutionDriver {
       journal.event("ExecutionSucceeded", after: last, ["output": output])
       finish = ExecutionFinish(status: .succeeded, output: output, stopTime: now)
     case .failure(let failure as StepFailure):
-      journal.event("ExecutionFailed", after: last, ["error": .string(failure.error), "cause": .string(failure.cause)])
-      finish = ExecutionFinish(status: .failed, error: failure.error, cause: failure.cause, stopTime: now)
+      // A Fail state without Error or Cause leaves them empty in its StepFailure; AWS records them absent (null).
+      let error = failure.error.isEmpty ? nil : failure.error, cause = failure.cause.isEmpty ? nil : failure.cause
+      journal.event("ExecutionFailed", after: last, ["error": error.map(JSONValue.string) ?? .null, "cause": cause.map(JSONValue.string) ?? .null])
+      finish = ExecutionFinish(status: .failed, error: error, cause: cause, stopTime: now)
     case .failure(Ending.timedOut):
       let cause = "The execution ran longer than its TimeoutSeconds (\(pipeline.machine.timeoutSeconds ?? 0) s)."
       journal.event("ExecutionTimedOut", after: last, ["error": "States.Timeout", "cause": .string(cause)])
