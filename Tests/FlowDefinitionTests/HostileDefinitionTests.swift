@@ -58,6 +58,18 @@ import Testing
     #expect(found.map(\.code) == [.invalidRetry])
   }
 
+  @Test func mapLimitsBeyondWhatAWSAcceptsAreValidationErrors() {
+    let found = errors(singleState("""
+      Type: Map
+      Next: Done
+      MaxConcurrency: 9223372036854775807
+      ToleratedFailureCount: 3000000000
+      ItemBatcher: {MaxItemsPerBatch: 9223372036854775807, MaxInputBytesPerBatch: 262145}
+      ItemProcessor: {StartAt: P, States: {P: {Type: Pass, End: true}}}
+      """))
+    #expect(found.map(\.code) == [.invalidValue, .invalidValue, .invalidValue, .invalidValue], "\(found)")
+  }
+
   @Test func everyBadMemberOfAParametersBlockIsReported_withArityErrors() {
     let found = errors(singleState("""
       Type: Pass

@@ -47,6 +47,11 @@ import Testing
     Case(name: "BackoffRate 1e30",
          pipeline: "StartAt: P\nStates:\n  P: {Type: Task, Resource: flow:echo, Retry: [{ErrorEquals: [States.ALL], BackoffRate: 1e30}], End: true}\n",
          status: 64, expected: "[invalid-retry] 'BackoffRate' must be between 1.0 and 99999999"),
+    Case(name: "MaxConcurrency and MaxItemsPerBatch of 2^63-1",
+         pipeline: "StartAt: M\nStates:\n  M:\n    Type: Map\n    MaxConcurrency: 9223372036854775807\n"
+           + "    ItemBatcher: {MaxItemsPerBatch: 9223372036854775807}\n"
+           + "    ItemProcessor: {StartAt: P, States: {P: {Type: Pass, End: true}}}\n    End: true\n",
+         input: "[1, 2]", status: 64, expected: "p.yaml:5:21: error: [invalid-value] 'MaxConcurrency' must be between 0 and 2147483647"),
     Case(name: "an alias bomb", pipeline: aliasBomb, status: 64, expected: "once its aliases are expanded"),
     Case(name: "40,000 nested calls",
          pipeline: pass(String(repeating: "States.Array(", count: 40_000) + String(repeating: ")", count: 40_000)),
