@@ -51,7 +51,12 @@ struct StoreOptions: ParsableArguments {
     return registry
   }
 
-  var loader: PipelineLoader { PipelineLoader(knownResources: Self.knownResources) }
+  var loader: PipelineLoader { Self.pipelineLoader }
+
+  /// The loader every command checks pipelines with: the registered resources and what their steps take.
+  static var pipelineLoader: PipelineLoader {
+    PipelineLoader(knownResources: knownResources, parameterSchemas: StepRegistry.parameterSchemas)
+  }
 
   func executor(store: SQLiteStore, observer: (@Sendable (HistoryEvent) -> Void)? = nil) -> Executor {
     let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent()

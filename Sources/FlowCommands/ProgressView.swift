@@ -58,7 +58,8 @@ final class ProgressView: Sendable {
     switch record.status {
     case .succeeded: line(paint("SUCCEEDED", "32;1") + " in \(took)")
     default:
-      line(paint(record.status.rawValue, "31;1") + " in \(took): \(record.error ?? "") \(record.cause ?? "")")
+      let reason = [record.error, record.cause].compactMap { $0 }.joined(separator: " ")
+      line(paint(record.status.rawValue, "31;1") + " in \(took)" + (reason.isEmpty ? " (no error or cause)" : ": \(reason)"))
     }
   }
 }

@@ -11,7 +11,7 @@ extension Flow {
     var files: [String]
 
     func run() async throws {
-      let loader = PipelineLoader(knownResources: StoreOptions.knownResources)
+      let loader = StoreOptions.pipelineLoader
       var failed = false
       for file in files {
         let diagnostics = loader.check(fileAt: file)
@@ -41,7 +41,7 @@ extension Flow {
     var format: Format = .mermaid
 
     func run() async throws {
-      let pipeline = try loadPipeline(file, loader: PipelineLoader(knownResources: StoreOptions.knownResources))
+      let pipeline = try loadPipeline(file, loader: StoreOptions.pipelineLoader)
       print(renderGraph(pipeline.machine, format: format == .mermaid ? .mermaid : .dot))
     }
   }

@@ -227,6 +227,8 @@ struct JSONParser {
     let text = String(decoding: bytes[start..<index], as: UTF8.self)
     if isInteger, let i = Int(text) { return .int(i) }
     guard let d = Double(text) else { throw error("invalid number", at: start) }
+    // JSON has no infinity: `1e999` must not become one (it would compare, add and predict as a number).
+    guard d.isFinite else { throw error("number out of range: \(text) is beyond what a double can hold", at: start) }
     return .double(d)
   }
 }

@@ -24,11 +24,18 @@ public struct PipelineLoader: Sendable {
   /// Resource names that have a registered step.
   public let knownResources: Set<String>
 
-  /// - Parameter knownResources: resource names that exist (e.g. `"flow:echo"`, `"flow:exec"`). A Task whose
-  ///   `Resource` starts with `flow:` and is not known is an error (with a did-you-mean hint); other resources
-  ///   (e.g. AWS ARNs) are a warning: they run only if a step is registered under that name.
-  public init(knownResources: Set<String>) {
+  /// The parameters each step takes, by resource name: a Task's literal `Parameters` are checked against them.
+  public let parameterSchemas: [String: ParameterSchema]
+
+  /// - Parameters:
+  ///   - knownResources: resource names that exist (e.g. `"flow:echo"`, `"flow:exec"`). A Task whose
+  ///     `Resource` starts with `flow:` and is not known is an error (with a did-you-mean hint); other resources
+  ///     (e.g. AWS ARNs) are a warning: they run only if a step is registered under that name.
+  ///   - parameterSchemas: what each step takes in `Parameters` (unknown names, wrong literal types and values not
+  ///     allowed are errors at their position); steps without a schema are not checked.
+  public init(knownResources: Set<String>, parameterSchemas: [String: ParameterSchema] = [:]) {
     self.knownResources = knownResources
+    self.parameterSchemas = parameterSchemas
   }
 
   /// Loads the pipeline file at `path` (`.json` files are read as JSON, anything else as YAML).

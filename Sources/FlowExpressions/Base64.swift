@@ -32,18 +32,24 @@ enum Base64 {
     return String(decoding: out, as: UTF8.self)
   }
 
-  /// Decodes the way Step Functions does, which accepts what a strict decoder rejects: characters
-  /// outside the alphabet (spaces, line breaks, `!`) are skipped, missing padding is fine, decoding
-  /// stops at the first `=`, and a final lone character is dropped.
-  static func decodeLeniently(_ text: String) -> [UInt8] {
+  /// Decodes the way Step Functions does (Apache Commons Codec: `isBase64` first, then a lenient decode): the
+  /// text may hold only the alphabet (standard and URL-safe), `=` and white space, else it is not Base64 (`nil`);
+  /// white space is skipped, missing padding is fine, decoding stops at the first `=`, and a final lone
+  /// character is dropped.
+  static func decodeLeniently(_ text: String) -> [UInt8]? {
     var out: [UInt8] = []
     out.reserveCapacity(text.utf8.count * 3 / 4)
     var buffer: UInt32 = 0
     var count = 0
+    var ended = false  // after the first `=`, the rest is only checked
     for byte in text.utf8 {
-      if byte == UInt8(ascii: "=") { break }
+      if byte == UInt8(ascii: "=") { ended = true; continue }
       let value = values[Int(byte)]
-      if value < 0 { continue }
+      if value < 0 {
+        guard byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D else { return nil }
+        continue
+      }
+      if ended { continue }
       buffer = buffer << 6 | UInt32(value)
       count += 1
       if count == 4 {

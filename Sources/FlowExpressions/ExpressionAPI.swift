@@ -24,6 +24,13 @@ public struct ExpressionSyntaxError: Error, Hashable, Sendable, CustomStringConv
     self.keyPath = keyPath
   }
   public var description: String { message }
+
+  /// `text` as quoted in a message: whole when short, else its start and end around `…`, so that a hostile
+  /// 80,000-character expression does not become an 80,000-character message.
+  static func excerpt(_ text: String) -> String {
+    guard text.count > 120 else { return text }
+    return "\(text.prefix(60))…\(text.suffix(40))"
+  }
 }
 
 /// What paths read: `$` is the input, `$$` the context object, `$name` a variable.

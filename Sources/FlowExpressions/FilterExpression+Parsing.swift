@@ -26,6 +26,8 @@ extension PathParser {
   }
 
   private mutating func parseUnary() throws(ExpressionSyntaxError) -> FilterExpression {
+    try enterNesting()
+    defer { depth -= 1 }
     skipSpaces()
     if peek == "!", peek(1) != "=" {
       pos += 1
@@ -93,6 +95,8 @@ extension PathParser {
     guard let c = peek else { throw error("a value is missing at the end") }
     if c == "'" || c == "\"" { return .string(try readQuoted()) }
     if c == "[" {
+      try enterNesting()
+      defer { depth -= 1 }
       pos += 1
       var items: [JSONValue] = []
       skipSpaces()

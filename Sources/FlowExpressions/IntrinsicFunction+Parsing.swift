@@ -5,6 +5,12 @@ struct IntrinsicParser {
   let text: String
   let chars: [Character]
   var pos = 0
+  /// How many calls enclose the one being parsed.
+  private var depth = 0
+
+  /// The deepest nesting of calls inside calls accepted: parsing (and evaluating) recurses once per level,
+  /// so a hostile `States.Array(States.Array(…` of any depth must not overflow the stack.
+  static let maximumNesting = 100
 
   init(_ text: String) {
     self.text = text
@@ -14,7 +20,7 @@ struct IntrinsicParser {
   private var peek: Character? { pos < chars.count ? chars[pos] : nil }
 
   private func error(_ message: String) -> ExpressionSyntaxError {
-    ExpressionSyntaxError("Invalid intrinsic function '\(text)': \(message)")
+    ExpressionSyntaxError("Invalid intrinsic function '\(ExpressionSyntaxError.excerpt(text))': \(message)")
   }
 
   private func location() -> String { pos < chars.count ? "at position \(pos + 1)" : "at the end" }
@@ -30,6 +36,11 @@ struct IntrinsicParser {
   }
 
   private mutating func parseCall() throws(ExpressionSyntaxError) -> IntrinsicCall {
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maximumNesting else {
+      throw error("calls are nested more than \(Self.maximumNesting) levels deep \(location())")
+    }
     let name = readWord()
     guard let function = IntrinsicName(rawValue: name) else {
       if name.hasPrefix("States.") { throw error("'\(name)' is not an intrinsic function") }
@@ -196,6 +207,7 @@ struct IntrinsicParser {
     let literal = String(chars[start..<pos])
     if isInteger, let int = Int(literal) { return .int(int) }
     guard let double = Double(literal) else { throw error("'\(literal)' is not a number") }
+    guard double.isFinite else { throw error("the number '\(literal)' is out of range") }
     return .double(double)
   }
 }

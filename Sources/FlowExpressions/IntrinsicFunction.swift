@@ -4,9 +4,10 @@ import FlowCore
 ///
 /// Arguments are string literals in single quotes (escape `'`, `{`, `}` and `\` with a backslash),
 /// numbers, `true`, `false`, `null`, paths (`$.x`, `$$.Execution.Id`, `$var.y`) and nested calls.
-/// An unknown function name or malformed text is a syntax error; wrong argument counts and types are
+/// An unknown function name or malformed text is a syntax error; wrong argument types and values are
 /// found at run time, as Step Functions does, and fail with `States.Runtime`
-/// (`Invalid arguments in States.MathAdd`).
+/// (`Invalid arguments in States.MathAdd`). A wrong argument count is visible in the text: ``arityProblems``
+/// lists it, so that `flow validate` reports it before a run (evaluating such a call still fails at run time).
 public struct IntrinsicFunction: Hashable, Sendable, CustomStringConvertible {
   public let text: String
   public var description: String { text }
@@ -33,6 +34,10 @@ public struct IntrinsicFunction: Hashable, Sendable, CustomStringConvertible {
     guard !name.isEmpty else { return false }
     return rest.dropFirst(name.count).first == UInt8(ascii: "(")
   }
+
+  /// Every call in the text (nested ones included) with a number of arguments its function never accepts, as
+  /// messages: `States.ArrayRange takes 3 arguments, got 2`. Empty when every count is right.
+  public var arityProblems: [String] { call.arityProblems }
 
   /// The names of every intrinsic function Step Functions defines.
   public static var functionNames: [String] { IntrinsicName.allCases.map(\.rawValue) }
@@ -119,6 +124,38 @@ struct IntrinsicCall: Sendable {
   var formatTemplate: FormatTemplate? {
     guard function == .format, case .string(_, let template)? = arguments.first else { return nil }
     return template
+  }
+}
+
+extension IntrinsicName {
+  /// How many arguments the function accepts.
+  var arity: ClosedRange<Int> {
+    switch self {
+    case .format: 1...Int.max
+    case .array: 0...Int.max
+    case .uuid: 0...0
+    case .stringToJson, .jsonToString, .arrayLength, .arrayUnique, .base64Encode, .base64Decode: 1...1
+    case .arrayPartition, .arrayContains, .arrayGetItem, .hash, .mathAdd, .stringSplit: 2...2
+    case .arrayRange, .jsonMerge: 3...3
+    case .mathRandom: 2...3
+    }
+  }
+}
+
+extension IntrinsicCall {
+  var arityProblems: [String] {
+    var problems: [String] = []
+    let range = function.arity
+    if !range.contains(arguments.count) {
+      let expected = switch (range.lowerBound, range.upperBound) {
+      case (let low, Int.max): "at least \(low) argument\(low == 1 ? "" : "s")"
+      case (let low, let high) where low == high: "\(low) argument\(low == 1 ? "" : "s")"
+      case (let low, let high): "\(low) to \(high) arguments"
+      }
+      problems.append("\(function.rawValue) takes \(expected), got \(arguments.count)")
+    }
+    for case .call(let inner) in arguments { problems += inner.arityProblems }
+    return problems
   }
 }
 

@@ -11,10 +11,10 @@ extension Intrinsics {
     let size = try truncatedInt(args[1], .arrayPartition)
     try check(size > 0, .arrayPartition)
     var chunks: [JSONValue] = []
-    chunks.reserveCapacity((items.count + size - 1) / size)
+    chunks.reserveCapacity(items.count / size + 1)  // not (count + size - 1) / size: size may be Int.max
     var start = 0
     while start < items.count {
-      let end = Swift.min(start + size, items.count)
+      let end = size >= items.count - start ? items.count : start + size
       chunks.append(.array(Array(items[start..<end])))
       start = end
     }
@@ -46,12 +46,10 @@ extension Intrinsics {
     let last = try truncatedInt(args[1], .arrayRange)
     let step = try truncatedInt(args[2], .arrayRange)
     try check(step != 0, .arrayRange)
-    let length: Int
-    if step > 0 {
-      length = first <= last ? (last - first) / step + 1 : 0
-    } else {
-      length = first >= last ? (first - last) / -step + 1 : 0
-    }
+    // Bounds and step may be anywhere in 64 bits (a path can select -2^63): compute the length without overflow.
+    let (span, overflow) = step > 0 ? last.subtractingReportingOverflow(first) : first.subtractingReportingOverflow(last)
+    try check(!overflow, .arrayRange)
+    let length = span < 0 ? 0 : Int(UInt(span) / step.magnitude) + 1
     try check(length <= maximumRangeLength, .arrayRange)
     return .array((0..<length).map { .int(first + $0 * step) })
   }

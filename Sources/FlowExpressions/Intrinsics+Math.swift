@@ -22,7 +22,10 @@ extension Intrinsics {
     if args.count == 3 {
       let seed = try truncatedInt(args[2], .mathRandom)
       var random = JavaRandom(seed: Int64(seed))
-      return .int(start + Int(random.nextInt(bound: end - start)))
+      // Java's bound is an `int`: a wider range (Int64.min to Int64.max) is invalid, not an overflow.
+      let (bound, overflow) = end.subtractingReportingOverflow(start)
+      try check(!overflow && bound <= Int(Int32.max), .mathRandom)
+      return .int(start + Int(random.nextInt(bound: bound)))
     }
     return .int(Int.random(in: start..<end))
   }

@@ -64,6 +64,7 @@ extension Intrinsics {
     try count(args, 1, .base64Decode)
     let text = try string(args[0], .base64Decode)
     try check(javaLength(text) <= maximumInputLength, .base64Decode)
-    return .string(String(decoding: Base64.decodeLeniently(text), as: UTF8.self))
+    guard let bytes = Base64.decodeLeniently(text) else { throw .invalidArguments(.base64Decode) }
+    return .string(String(decoding: bytes, as: UTF8.self))
   }
 }

@@ -51,10 +51,13 @@ enum Intrinsics {
   }
 
   /// A number converted as Java's `intValue()` does: fractions are truncated toward zero and values
-  /// beyond the 32-bit range saturate. Step Functions reads indexes, sizes and bounds this way.
+  /// beyond the 32-bit range saturate. Step Functions reads indexes, sizes and bounds this way, as Java `int`s,
+  /// so an integer beyond 32 bits (`9223372036854775807`) is an invalid argument, not a value to compute with.
   static func truncatedInt(_ value: JSONValue, _ function: IntrinsicName) throws(IntrinsicFailure) -> Int {
     switch value {
-    case .int(let i): return i
+    case .int(let i):
+      guard Int(Int32.min)...Int(Int32.max) ~= i else { throw .invalidArguments(function) }
+      return i
     case .double(let d):
       guard !d.isNaN else { return 0 }
       return Int(Swift.min(Swift.max(d.rounded(.towardZero), Double(Int32.min)), Double(Int32.max)))

@@ -6,6 +6,12 @@ struct PathParser {
   let text: String
   let chars: [Character]
   var pos = 0
+  /// How many parentheses, negations, filters and literal arrays enclose the current position.
+  var depth = 0
+
+  /// The deepest nesting accepted in a filter: the parser recurses once per level, so a hostile `((((…` or
+  /// `[[[[…` of any depth must be an error, not a stack overflow.
+  static let maximumNesting = 100
 
   init(_ text: String) {
     self.text = text
@@ -17,7 +23,7 @@ struct PathParser {
   var atEnd: Bool { pos >= chars.count }
 
   func error(_ message: String) -> ExpressionSyntaxError {
-    ExpressionSyntaxError("Invalid JSONPath '\(text)': \(message)")
+    ExpressionSyntaxError("Invalid JSONPath '\(ExpressionSyntaxError.excerpt(text))': \(message)")
   }
 
   mutating func expect(_ c: Character) throws(ExpressionSyntaxError) {
@@ -25,6 +31,14 @@ struct PathParser {
       throw error(atEnd ? "expected '\(c)' at the end" : "expected '\(c)' at position \(pos + 1)")
     }
     pos += 1
+  }
+
+  /// Enters one level of nesting; pair it with `defer { depth -= 1 }`.
+  mutating func enterNesting() throws(ExpressionSyntaxError) {
+    depth += 1
+    guard depth <= Self.maximumNesting else {
+      throw error("the filter is nested more than \(Self.maximumNesting) levels deep at position \(pos + 1)")
+    }
   }
 
   mutating func skipSpaces() {

@@ -9,8 +9,20 @@ public struct PayloadTemplate: Hashable, Sendable {
   /// - Throws: ``ExpressionSyntaxError`` with the ``ExpressionSyntaxError/keyPath`` of the bad member.
   public init(_ template: JSONValue) throws(ExpressionSyntaxError) {
     var keyPath: [String] = []
+    var problems: [ExpressionSyntaxError] = []
     self.template = template
-    self.root = try Node.compile(template, keyPath: &keyPath)
+    self.root = Node.compile(template, keyPath: &keyPath, problems: &problems)
+    if let first = problems.first { throw first }
+  }
+
+  /// Every problem in `template`, each with the ``ExpressionSyntaxError/keyPath`` of its member: malformed
+  /// paths and calls (what ``init(_:)`` throws the first of), and intrinsic calls with a wrong number of
+  /// arguments (which ``init(_:)`` accepts: they fail at run time). Empty for a sound template.
+  public static func problems(in template: JSONValue) -> [ExpressionSyntaxError] {
+    var keyPath: [String] = []
+    var problems: [ExpressionSyntaxError] = []
+    _ = Node.compile(template, keyPath: &keyPath, problems: &problems, checkArity: true)
+    return problems
   }
 
   public static func == (lhs: PayloadTemplate, rhs: PayloadTemplate) -> Bool { lhs.template == rhs.template }
@@ -37,7 +49,9 @@ public struct PayloadTemplate: Hashable, Sendable {
     case path(JSONPath, field: String)
     case intrinsic(IntrinsicFunction, field: String)
 
-    static func compile(_ value: JSONValue, keyPath: inout [String]) throws(ExpressionSyntaxError) -> Node {
+    /// Compiles `value`, appending each bad member's problem to `problems` (the member becomes a constant).
+    static func compile(_ value: JSONValue, keyPath: inout [String], problems: inout [ExpressionSyntaxError],
+                        checkArity: Bool = false) -> Node {
       switch value {
       case .object(let members):
         var nodes: [(key: String, node: Node)] = []
@@ -48,10 +62,20 @@ public struct PayloadTemplate: Hashable, Sendable {
           defer { keyPath.removeLast() }
           let node: Node
           if key.hasSuffix(".$") {
-            node = try compileDynamic(member, field: key, keyPath: keyPath)
+            do {
+              node = try compileDynamic(member, field: key, keyPath: keyPath)
+              if checkArity, case .intrinsic(let function, _) = node {
+                problems += function.arityProblems.map {
+                  ExpressionSyntaxError("The value for the field '\(key)' is invalid: \($0)", keyPath: keyPath)
+                }
+              }
+            } catch {
+              problems.append(error)
+              node = .constant(member)
+            }
             nodes.append((String(key.dropLast(2)), node))
           } else {
-            node = try compile(member, keyPath: &keyPath)
+            node = compile(member, keyPath: &keyPath, problems: &problems, checkArity: checkArity)
             nodes.append((key, node))
           }
           if case .constant = node {} else { dynamic = true }
@@ -64,7 +88,7 @@ public struct PayloadTemplate: Hashable, Sendable {
         for (i, item) in items.enumerated() {
           keyPath.append(String(i))
           defer { keyPath.removeLast() }
-          let node = try compile(item, keyPath: &keyPath)
+          let node = compile(item, keyPath: &keyPath, problems: &problems, checkArity: checkArity)
           if case .constant = node {} else { dynamic = true }
           nodes.append(node)
         }

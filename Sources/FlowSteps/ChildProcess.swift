@@ -15,8 +15,12 @@ enum ChildProcess {
     var stdoutOverflowed: Bool
   }
 
+  /// Runs `command` to completion.
+  ///
+  /// The program starts stopped; `ledger` durably records its process group before it runs on, so that a later
+  /// attempt can kill whatever this one left behind (see ``ProcessGroupLedger``).
   static func run(_ command: [String], environment: [String: String], workingDirectory: String?,
-                  stdin input: [UInt8], maxStdout: Int) async throws -> Output {
+                  stdin input: [UInt8], maxStdout: Int, ledger: ProcessGroupLedger? = nil) async throws -> Output {
     let program = try resolve(command[0], path: environment["PATH"] ?? "/usr/bin:/bin", workingDirectory: workingDirectory)
     let launched = PIDBox()
     return try await withTaskCancellationHandler {
@@ -27,7 +31,11 @@ enum ChildProcess {
           do {
             let child = try spawn([program] + command.dropFirst(), environment: environment, workingDirectory: workingDirectory)
             launched.set(child.pid)
-            done.resume(returning: collect(child, input: input, maxStdout: maxStdout))
+            if let exited = try release(child, ledger: ledger) {
+              done.resume(returning: exited)
+            } else {
+              done.resume(returning: collect(child, input: input, maxStdout: maxStdout))
+            }
           } catch {
             done.resume(throwing: error)
           }
@@ -72,18 +80,61 @@ enum ChildProcess {
     return unsafeBitCast(symbol, to: AddChdir.self)
   }()
 
-  private static func spawn(_ command: [String], environment: [String: String], workingDirectory: String?) throws -> Spawned {
-    var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
-    guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
-      throw StepFailure("Exec.SpawnFailed", cause: "cannot create pipes: \(String(cString: strerror(errno)))")
+  private typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+  /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later).
+  private static let addCloseFrom: AddCloseFrom? = {
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: AddCloseFrom.self)
+  }()
+
+  private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+  /// `pipe2`, which Swift's Glibc module does not export.
+  private static let pipe2: Pipe2? = {
+    guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "pipe2") else { return nil }
+    return unsafeBitCast(symbol, to: Pipe2.self)
+  }()
+
+  /// Serialises pipe creation with spawning where `pipe2` is missing, so no child inherits a pipe in the
+  /// moment between `pipe` and `fcntl(FD_CLOEXEC)`.
+  private static let spawnLock = NSLock()
+
+  /// A pipe whose both ends are close-on-exec: a concurrently spawned sibling must never inherit the write end
+  /// of another step's stdin, or that step never sees end-of-file.
+  private static func closeOnExecPipe() throws -> [Int32] {
+    var fds: [Int32] = [-1, -1]
+    let rc = fds.withUnsafeMutableBufferPointer { buffer -> Int32 in
+      if let pipe2 { return pipe2(buffer.baseAddress!, O_CLOEXEC) }
+      guard pipe(buffer.baseAddress!) == 0 else { return -1 }
+      _ = fcntl(buffer[0], F_SETFD, FD_CLOEXEC)
+      _ = fcntl(buffer[1], F_SETFD, FD_CLOEXEC)
+      return 0
     }
+    guard rc == 0 else { throw StepFailure("Exec.SpawnFailed", cause: "cannot create pipes: \(String(cString: strerror(errno)))") }
+    return fds
+  }
+
+  /// The shell prologue every program starts behind: it stops itself, so that flow can record its process group
+  /// before the program runs, and then becomes the program (`exec`, same process id).
+  private static let stopWrapper = ["/bin/sh", "-c", "kill -STOP $$ && exec \"$@\"", "flow-step"]
+
+  private static func spawn(_ command: [String], environment: [String: String], workingDirectory: String?) throws -> Spawned {
+    if pipe2 == nil { spawnLock.lock() }
+    defer { if pipe2 == nil { spawnLock.unlock() } }
+    let inPipe = try closeOnExecPipe()
+    let outPipe: [Int32], errPipe: [Int32]
+    do {
+      outPipe = try closeOnExecPipe()
+      do { errPipe = try closeOnExecPipe() } catch { (inPipe + outPipe).forEach { _ = close($0) }; throw error }
+    } catch { inPipe.forEach { _ = close($0) }; throw error }
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
+    // dup2 clears close-on-exec on 0, 1 and 2; every other descriptor is closed (close-on-exec, and closefrom
+    // for any a library opened without it): the program gets exactly stdin, stdout and stderr.
     posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
     posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
     posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
-    for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+    if let addCloseFrom { _ = addCloseFrom(&actions, 3) }
     if let workingDirectory {
       var isDirectory: ObjCBool = false
       guard FileManager.default.fileExists(atPath: workingDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -98,17 +149,27 @@ enum ChildProcess {
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
     // Its own process group, so that a timeout can kill the program and everything it started.
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+    // Flow's threads block most signals and flow ignores SIGPIPE; both would be inherited through exec, so the
+    // program starts with an empty signal mask and every signal at its default action.
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     posix_spawnattr_setpgroup(&attributes, 0)
+    var noSignals = sigset_t(), allSignals = sigset_t()
+    sigemptyset(&noSignals)
+    sigfillset(&allSignals)
+    // glibc's sigfillset leaves out its two internal signals (32 and 33), and posix_spawn then sets them to
+    // SIG_IGN in the child; naming them here gives the program their default action too, as a shell would.
+    allSignals.__val.0 |= (1 << 31) | (1 << 32)
+    posix_spawnattr_setsigmask(&attributes, &noSignals)
+    posix_spawnattr_setsigdefault(&attributes, &allSignals)
 
-    let argv = (deathSignalWrapper + command).map { strdup($0) } + [nil]
+    let argv = (deathSignalWrapper + stopWrapper + command).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
       argv.forEach { free($0) }
       envp.forEach { free($0) }
     }
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, deathSignalWrapper.first ?? command[0], &actions, &attributes, argv, envp)
+    let rc = posix_spawn(&pid, deathSignalWrapper.first ?? stopWrapper[0], &actions, &attributes, argv, envp)
     close(inPipe[0])
     close(outPipe[1])
     close(errPipe[1])
@@ -120,6 +181,28 @@ enum ChildProcess {
       throw StepFailure("Exec.CommandNotFound", cause: "cannot run '\(command[0])': \(reason)")
     }
     return Spawned(pid: pid, stdin: inPipe[1], stdout: outPipe[0], stderr: errPipe[0])
+  }
+
+  /// Waits for the stopped program, records its process group in `ledger`, and lets it run on.
+  /// - Returns: the output when the program ended before it stopped (nothing more to collect), else `nil`.
+  private static func release(_ child: Spawned, ledger: ProcessGroupLedger?) throws -> Output? {
+    var status: Int32 = 0
+    while waitpid(child.pid, &status, WUNTRACED) == -1 && errno == EINTR {}
+    guard (status & 0xff) == 0x7f else {  // not stopped: the wrapper itself failed or was killed
+      [child.stdin, child.stdout, child.stderr].forEach { _ = close($0) }
+      let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+      return Output(status: exit, stdout: [], stderr: Array("the program was stopped before it started".utf8), stdoutOverflowed: false)
+    }
+    do {
+      try ledger?.record(processGroup: child.pid)
+    } catch {
+      kill(-child.pid, SIGKILL)
+      while waitpid(child.pid, &status, 0) == -1 && errno == EINTR {}
+      [child.stdin, child.stdout, child.stderr].forEach { _ = close($0) }
+      throw StepFailure("Exec.SpawnFailed", cause: "cannot record the program's process group: \(error)")
+    }
+    kill(child.pid, SIGCONT)
+    return nil
   }
 
   /// Blocking: writes stdin, drains stdout and stderr on their own threads, and reaps the process.

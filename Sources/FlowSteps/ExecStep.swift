@@ -15,7 +15,9 @@ import Foundation
 /// The program's stdout must be JSON (empty stdout means `null`) and becomes the task's result. It sees
 /// `FLOW_EXECUTION_ID`, `FLOW_STATE`, `FLOW_ATTEMPT`, `FLOW_IDEMPOTENCY_KEY` and `FLOW_ARTIFACTS_DIR`.
 /// Its stderr goes to the log and to `stderr-N.log` in the artifacts directory. When the task times out or is
-/// stopped, the program's whole process group is killed.
+/// stopped, the program's whole process group is killed. The program gets exactly stdin, stdout and stderr, an
+/// empty signal mask and default signal actions; when flow was killed during an attempt, the next attempt first
+/// kills whatever that attempt's process group left running (``ProcessGroupLedger``).
 public struct ExecStep: Step {
   public init() {}
 
@@ -30,9 +32,12 @@ public struct ExecStep: Step {
     environment["FLOW_ARTIFACTS_DIR"] = context.artifactsDirectory.path
     environment.merge(spec.environment) { $1 }
 
+    // An interrupted earlier attempt may have left processes running (see ProcessGroupLedger): end them first.
+    let ledger = ProcessGroupLedger(checkpoints: context.checkpoints)
+    try await ledger.killLeftovers()
     let result = try await ChildProcess.run(
       spec.command, environment: environment, workingDirectory: spec.workingDirectory,
-      stdin: Array((spec.input.serialized() + "\n").utf8), maxStdout: spec.maxOutputBytes)
+      stdin: Array((spec.input.serialized() + "\n").utf8), maxStdout: spec.maxOutputBytes, ledger: ledger)
     let stderr = String(decoding: result.stderr, as: UTF8.self)
     let log = context.artifactsDirectory.appendingPathComponent("stderr-\(context.attempt).log")
     try? Data(result.stderr).write(to: log)

@@ -175,16 +175,18 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
                                   execution(from:)).first {
         return exact
       }
-      let byName = try db.query("SELECT \(Self.executionColumns) FROM executions WHERE name = ? LIMIT 2", [.text(id)],
-                                execution(from:))
-      if byName.count == 1 { return byName[0] }
-      guard id.count >= 4 else {
-        if byName.count > 1 { throw StoreError("'\(id)' names executions of more than one pipeline: give the id") }
-        return nil
-      }
+      // A name of any length (the README allows names of 1 to 80 characters) is found whole …
+      let named = try db.query("SELECT \(Self.executionColumns) FROM executions WHERE name = ? LIMIT 2",
+                               [.text(id)], execution(from:))
+      if named.count > 1 { throw StoreError("'\(id)' names more than one execution (of different pipelines): give the id") }
+      if let match = named.first { return match }
+      // … while an id may be shortened to a unique prefix of at least 4 characters (`%` and `_` taken literally).
+      guard id.count >= 4 else { return nil }
+      let pattern = id.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+        .replacingOccurrences(of: "_", with: "\\_")
       let matches = try db.query(
-        "SELECT \(Self.executionColumns) FROM executions WHERE substr(id, 1, length(?)) = ? OR name = ? LIMIT 2",
-        [.text(id), .text(id), .text(id)], execution(from:))
+        "SELECT \(Self.executionColumns) FROM executions WHERE id LIKE ? || '%' ESCAPE '\\' LIMIT 2",
+        [.text(pattern)], execution(from:))
       if matches.count > 1 { throw StoreError("'\(id)' matches more than one execution: give more of the id") }
       return matches.first
     }

@@ -44,6 +44,9 @@ import Testing
     ("\"abc", 1, 1, "unterminated string"),
     ("[1] 2", 1, 5, "unexpected text after the JSON value"),
     ("tru", 1, 1, "invalid literal"),
+    ("[1e999]", 1, 2, "number out of range"),
+    ("{\"x\": -1e999}", 1, 7, "number out of range"),
+    ("123456789e400", 1, 1, "number out of range"),
   ])
   func reportsErrorsWithLineAndColumn(text: String, line: Int, column: Int, message: String) {
     do {

@@ -41,8 +41,13 @@ import Testing
     let store = try store(kind)
     let r = record(name: "abc")
     try store.create(r, events: [], scopes: [])
+    let single = record(name: "x")
+    try store.create(single, events: [], scopes: [])
     #expect(try store.execution("abc")?.id == r.id)
+    #expect(try store.execution("x")?.id == single.id)
     #expect(try store.execution("ab") == nil)
+    #expect(try store.execution("%%%%") == nil)
+    #expect(try store.execution("____") == nil)
   }
 
   @Test(arguments: Kind.allCases) func rejectsADuplicateExecutionName(_ kind: Kind) throws {

@@ -42,14 +42,15 @@ extension DocumentDecoder {
   mutating func template(in node: LocatedNode, _ key: String, requireObject: Bool = true) -> PayloadTemplate? {
     guard let value = node[key] else { return nil }
     if requireObject, !object(value, "'\(key)'") { return nil }
-    do {
-      return try PayloadTemplate(value.json)
-    } catch {
-      let culprit = Self.node(at: error.keyPath, in: value)
+    // Every bad member is reported, not only the first, with intrinsic calls whose argument count is wrong.
+    let problems = PayloadTemplate.problems(in: value.json)
+    for problem in problems {
+      let culprit = Self.node(at: problem.keyPath, in: value)
       let code: DiagnosticCode = culprit.string.map(IntrinsicFunction.isCall) == true ? .invalidIntrinsic : .invalidTemplate
-      self.error(code, "'\(key)': \(error.message)", at: culprit.location)
-      return nil
+      self.error(code, "'\(key)': \(problem.message)", at: culprit.location)
     }
+    guard problems.isEmpty else { return nil }
+    return try? PayloadTemplate(value.json)
   }
 
   /// `Assign`: a template whose top-level keys are variable names.
@@ -79,7 +80,11 @@ extension DocumentDecoder {
     guard let pathNode = node[pathKey], let text = stringValue(pathNode, pathKey) else { return nil }
     if IntrinsicFunction.isCall(text.value) {
       do {
-        return .intrinsic(try IntrinsicFunction(text.value))
+        let function = try IntrinsicFunction(text.value)
+        for problem in function.arityProblems {
+          self.error(.invalidIntrinsic, "'\(pathKey)' is not a valid intrinsic function call: \(problem)", at: text.location)
+        }
+        return .intrinsic(function)
       } catch {
         self.error(.invalidIntrinsic, "'\(pathKey)' is not a valid intrinsic function call: \(error.message)", at: text.location)
         return nil

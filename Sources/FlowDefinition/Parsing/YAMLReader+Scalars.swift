@@ -1,8 +1,8 @@
 import Yams
 
 extension YAMLReader {
-  /// The JSON value of a plain (unquoted) scalar under the YAML 1.2 core schema,
-  /// or `nil` for `.inf` and `.nan`, which JSON cannot hold.
+  /// The JSON value of a plain (unquoted) scalar under the YAML 1.2 core schema, or `nil` for `.inf`, `.nan`
+  /// and numbers too large for a double (`1e999`), which JSON cannot hold.
   static func resolvePlain(_ text: String) -> LocatedNode.Value? {
     switch text {
     case "", "~", "null", "Null", "NULL": return .null
@@ -13,10 +13,12 @@ extension YAMLReader {
     if let i = integer(text) { return .int(i) }
     if isDecimalInteger(text) {
       // Too large for Int: keep it as a number, as JSON readers do.
-      return Double(text).map { .double($0) } ?? .string(text)
+      guard let number = Double(text) else { return .string(text) }
+      return number.isFinite ? .double(number) : nil
     }
     if isFloat(text) {
-      return Double(text).map { .double($0) } ?? .string(text)
+      guard let number = Double(text) else { return .string(text) }
+      return number.isFinite ? .double(number) : nil
     }
     if nonFinite.contains(text) { return nil }
     return .string(text)

@@ -26,7 +26,8 @@ struct YAMLReader {
       return nil
     }
     let errorsBefore = diagnostics.count(where: \.isError)
-    let node = convert(root, into: &diagnostics)
+    let budget = ExpansionBudget(limit: Self.nodeLimit(forTextOfLength: text.utf8.count))
+    let node = convert(root, budget: budget, into: &diagnostics)
     return diagnostics.count(where: \.isError) == errorsBefore ? node : nil
   }
 
@@ -47,17 +48,30 @@ struct YAMLReader {
     mark.map { SourceLocation(file: path, line: $0.line, column: $0.column) }
   }
 
-  private func convert(_ node: Node, into diagnostics: inout [Diagnostic]) -> LocatedNode {
+  /// The most nodes a file of `length` bytes may become once aliases are expanded. Without aliases a file has
+  /// fewer nodes than bytes; a few hundred bytes of nested aliases (an "alias bomb") would be billions.
+  static func nodeLimit(forTextOfLength length: Int) -> Int { 100_000 + 4 * length }
+
+  private func convert(_ node: Node, budget: ExpansionBudget, into diagnostics: inout [Diagnostic]) -> LocatedNode {
     let at = location(node.mark)
+    // Counted while composing the tree, so an alias bomb stops here instead of exhausting memory.
+    guard budget.take() else {
+      if !budget.reported {
+        budget.reported = true
+        diagnostics.append(.error(.syntaxError, "the document expands to more than \(budget.limit) nodes once its aliases are expanded",
+                                  at: at, hint: "an anchor is repeated too often (an alias bomb?); write the values out or use fewer aliases"))
+      }
+      return LocatedNode(.null, at: at)
+    }
     switch node {
     case .scalar(let scalar):
       return LocatedNode(scalarValue(scalar, into: &diagnostics), at: at)
     case .sequence(let sequence):
       checkCollectionTag(sequence.tag.rawValue, expected: .seq, at: at, into: &diagnostics)
-      return LocatedNode(.array(sequence.map { convert($0, into: &diagnostics) }), at: at)
+      return LocatedNode(.array(sequence.map { convert($0, budget: budget, into: &diagnostics) }), at: at)
     case .mapping(let mapping):
       checkCollectionTag(mapping.tag.rawValue, expected: .map, at: at, into: &diagnostics)
-      return LocatedNode(.object(members(of: mapping, into: &diagnostics)), at: at)
+      return LocatedNode(.object(members(of: mapping, budget: budget, into: &diagnostics)), at: at)
     case .alias(let alias):
       // `compose` already replaces aliases by the anchored node; kept for completeness.
       diagnostics.append(.error(.syntaxError, "unresolved alias '*\(alias.anchor.rawValue)'", at: at))
@@ -65,16 +79,16 @@ struct YAMLReader {
     }
   }
 
-  private func members(of mapping: Node.Mapping, into diagnostics: inout [Diagnostic]) -> [LocatedNode.Member] {
+  private func members(of mapping: Node.Mapping, budget: ExpansionBudget, into diagnostics: inout [Diagnostic]) -> [LocatedNode.Member] {
     var explicit: [LocatedNode.Member] = []
     var merged: [LocatedNode.Member] = []
     for (keyNode, valueNode) in mapping {
       if case .scalar(let k) = keyNode, k.string == "<<", k.style == .plain {
-        merged += mergeSources(valueNode, into: &diagnostics)
+        merged += mergeSources(valueNode, budget: budget, into: &diagnostics)
         continue
       }
       guard let key = keyString(keyNode, into: &diagnostics) else { continue }
-      explicit.append(.init(key: key, keyLocation: location(keyNode.mark), value: convert(valueNode, into: &diagnostics)))
+      explicit.append(.init(key: key, keyLocation: location(keyNode.mark), value: convert(valueNode, budget: budget, into: &diagnostics)))
     }
     // Keys written in the mapping win over merged ones; among merged sources, the first one wins.
     var seen = Set(explicit.map(\.key))
@@ -85,12 +99,13 @@ struct YAMLReader {
   }
 
   /// The members that a `<<` merge key brings in: one mapping or a sequence of mappings.
-  private func mergeSources(_ node: Node, into diagnostics: inout [Diagnostic]) -> [LocatedNode.Member] {
+  private func mergeSources(_ node: Node, budget: ExpansionBudget, into diagnostics: inout [Diagnostic]) -> [LocatedNode.Member] {
+    guard budget.take() else { return [] }
     switch node {
     case .mapping(let mapping):
-      return members(of: mapping, into: &diagnostics)
+      return members(of: mapping, budget: budget, into: &diagnostics)
     case .sequence(let sequence):
-      return sequence.flatMap { mergeSources($0, into: &diagnostics) }
+      return sequence.flatMap { mergeSources($0, budget: budget, into: &diagnostics) }
     default:
       diagnostics.append(.error(.wrongType, "a '<<' merge key needs a mapping or a list of mappings", at: location(node.mark)))
       return []
@@ -151,7 +166,23 @@ struct YAMLReader {
 
   private func resolved(_ text: String, at: SourceLocation?, into diagnostics: inout [Diagnostic]) -> LocatedNode.Value {
     if let value = YAMLReader.resolvePlain(text) { return value }
-    diagnostics.append(.error(.invalidValue, "'\(text)' (infinity or NaN) cannot be represented in JSON", at: at))
+    diagnostics.append(.error(.invalidValue, "'\(text)' is not a finite number (infinity, NaN or out of range), which JSON cannot hold", at: at))
     return .null
+  }
+}
+
+/// How many more nodes one read may produce (see ``YAMLReader/nodeLimit(forTextOfLength:)``); used by one thread.
+private final class ExpansionBudget {
+  let limit: Int
+  private var used = 0
+  /// Whether the error has been reported (once per document).
+  var reported = false
+
+  init(limit: Int) { self.limit = limit }
+
+  /// Counts one node; `false` once the limit is passed.
+  func take() -> Bool {
+    used += 1
+    return used <= limit
   }
 }

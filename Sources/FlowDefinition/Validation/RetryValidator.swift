@@ -18,8 +18,9 @@ struct RetryValidator: Validator {
         if !(0...Self.maxValue).contains(retrier.maxAttempts) {
           report("MaxAttempts", "'MaxAttempts' must be between 0 and \(Self.maxValue), got \(retrier.maxAttempts)")
         }
-        if retrier.backoffRate < 1 {
-          report("BackoffRate", "'BackoffRate' must be at least 1.0, got \(JSONValue.double(retrier.backoffRate))")
+        // AWS bounds BackoffRate like the other retrier numbers; an absurd rate would overflow the delay.
+        if !(1...Double(Self.maxValue)).contains(retrier.backoffRate) {
+          report("BackoffRate", "'BackoffRate' must be between 1.0 and \(Self.maxValue), got \(JSONValue.double(retrier.backoffRate))")
         }
         if let maxDelay = retrier.maxDelaySeconds, !(1...31_622_400).contains(maxDelay) {
           report("MaxDelaySeconds", "'MaxDelaySeconds' must be between 1 and 31622400, got \(Int(maxDelay))")

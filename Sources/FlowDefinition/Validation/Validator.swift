@@ -12,6 +12,7 @@ extension PipelineLoader {
       ReachabilityValidator(),
       RetryValidator(),
       TaskResourceValidator(knownResources: knownResources),
+      StepParametersValidator(schemas: parameterSchemas),
       TimeoutValidator(),
       WaitValidator(),
       MapSettingsValidator(),
