@@ -16,6 +16,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -31,6 +33,9 @@ let package = Package(
     .target(name: "FlowTraining", exclude: ["ARTIFACTS.md"], swiftSettings: settings),
     .target(name: "FlowServing", dependencies: [
       "FlowCore", "FlowTraining", .product(name: "Hummingbird", package: "hummingbird"),
+      // Hummingbird's own transport, for the channel handler that guards connections (ConnectionGuard).
+      .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+      .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ], swiftSettings: settings),
     .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowCommands", dependencies: [

@@ -54,7 +54,7 @@ extension ModelArtifact {
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try data.write(to: url, options: .atomic)
     } catch {
-      throw TrainingError(.io, "can't write the model artifact to '\(path)'", underlying: "\(error)")
+      throw TrainingError(.io, "can't write the model artifact to '\(path)': \(FileErrorReason.reason(for: error, path: path, writing: true))")
     }
   }
 
@@ -63,7 +63,7 @@ extension ModelArtifact {
   public static func load(contentsOfFile path: String) throws -> ModelArtifact {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw TrainingError(.io, "can't read the model artifact '\(path)'", underlying: "\(error)")
+      throw TrainingError(.io, "can't read the model artifact '\(path)': \(FileErrorReason.reason(for: error, path: path))")
     }
     return try decode(data)
   }
