@@ -19,7 +19,9 @@ extension ModelArtifact {
   public static func decode(_ data: Data) throws -> ModelArtifact {
     let object: Any
     do { object = try JSONSerialization.jsonObject(with: data) } catch {
-      throw TrainingError(.invalidArtifact, "the model artifact is not valid JSON (is the file truncated?)", underlying: "\(error)")
+      // Foundation's own text (`NSCocoaErrorDomain Code=3840`) helps nobody; say where the JSON broke when it knows.
+      let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String).map { ": \($0)" } ?? ""
+      throw TrainingError(.invalidArtifact, "the model artifact is not valid JSON (is the file truncated?)\(detail)")
     }
     guard let header = object as? [String: Any] else {
       throw TrainingError(.invalidArtifact, "the model artifact is not a JSON object")
