@@ -14,7 +14,7 @@ public struct SVMParameters: HyperparameterSet {
   public var multiclass: String
   /// Calibrated probabilities (`probability`, default `true`, unlike scikit-learn's `False`: flow always answers
   /// probabilities): Platt scaling fitted on 5-fold cross-validated decision values, as `SVC(probability=True)`.
-  /// With `false`, training is about five times faster and the "probabilities" are vote shares.
+  /// With `false`, training skips those five extra fits per binary machine and the "probabilities" are vote shares.
   public var probability: Bool
   /// Every value, defaults included.
   public let values: [String: ParameterValue]
