@@ -17,6 +17,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -33,6 +35,9 @@ let package = Package(
     .target(name: "FlowServing", dependencies: [
       "FlowCore", "FlowTraining", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      // Hummingbird's own transport, for the channel handler that guards connections (ConnectionGuard).
+      .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+      .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ], swiftSettings: settings),
     .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowCommands", dependencies: [

@@ -6,7 +6,7 @@
 # Builds flow-train-bench in release mode, runs it (it writes bench/out/synthetic.csv and the split
 # files), runs bench/sklearn_compare.py on two threads (installing scikit-learn with pip if it is
 # missing), prints both side by side, and ends with one JSON object per line:
-#   {"dataset", "model", "tool": "flow"|"sklearn", "threads", "fit_seconds", "test_accuracy"}
+#   {"dataset", "model", "tool": "flow"|"sklearn", "threads", "fit_seconds", "test_accuracy", "test_log_loss"}
 # Set FLOW_TRAIN_BENCH_BIN to use an already built flow-train-bench binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,7 +43,7 @@ table = {}
 for r in rows:
     table.setdefault((r["dataset"], r["model"]), {})[r["tool"]] = r
 print()
-print(f"{'dataset':16} {'model':20} {'flow fit s':>11} {'sklearn fit s':>14} {'speed-up':>9} {'flow acc':>9} {'sklearn acc':>12}")
+print(f"{'dataset':16} {'model':20} {'flow fit s':>11} {'sklearn fit s':>14} {'speed-up':>9} {'flow acc':>9} {'sklearn acc':>12} {'flow logloss':>13} {'sklearn logloss':>16}")
 for (dataset, model), tools in table.items():
     f, s = tools.get("flow"), tools.get("sklearn")
     fs = f"{f['fit_seconds']:.3f}" if f else "-"
@@ -51,7 +51,9 @@ for (dataset, model), tools in table.items():
     speed = f"{s['fit_seconds'] / max(f['fit_seconds'], 1e-4):.2f}x" if f and s else "-"
     fa = f"{f['test_accuracy']:.4f}" if f else "-"
     sa = f"{s['test_accuracy']:.4f}" if s else "-"
-    print(f"{dataset:16} {model:20} {fs:>11} {ss:>14} {speed:>9} {fa:>9} {sa:>12}")
+    fl = f"{f['test_log_loss']:.4f}" if f and "test_log_loss" in f else "-"
+    sl = f"{s['test_log_loss']:.4f}" if s and "test_log_loss" in s else "-"
+    print(f"{dataset:16} {model:20} {fs:>11} {ss:>14} {speed:>9} {fa:>9} {sa:>12} {fl:>13} {sl:>16}")
 print()
 for r in rows:
     print(json.dumps(r))

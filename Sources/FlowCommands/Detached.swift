@@ -1,14 +1,20 @@
 import Foundation
+import FlowCore
 
 /// Starts `flow resume ID` in the background in a new session (so closing the terminal does not stop it),
 /// logging to the store's `logs/ID.log`.
 enum Detached {
   static func resume(_ id: String, storePath: String) throws {
     let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("logs")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let log = directory.appendingPathComponent("\(id).log")
-    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: log)
+    let handle: FileHandle
+    do {
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+      _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+      handle = try FileHandle(forWritingTo: log)
+    } catch {
+      throw CLIError("cannot create the log file \(log.path): \(FileErrorReason.reason(for: error, path: log.path, writing: true))")
+    }
     let flow = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     let process = Process()
     let setsid = "/usr/bin/setsid"

@@ -41,7 +41,8 @@ extension Flow.EndpointsCommand {
   /// `flow endpoints rollback NAME`.
   struct Rollback: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Point an endpoint back at the version it served before (a running flow serve switches over by itself).")
+      abstract: "Point an endpoint back at the version it served before (a running flow serve switches over by itself).",
+      discussion: "A version that has been Rejected is never put back: the command refuses and names the newest Approved version.")
 
     @Argument(help: "The endpoint's name.")
     var name: String

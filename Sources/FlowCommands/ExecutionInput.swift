@@ -10,7 +10,7 @@ enum ExecutionInput {
     } else if let inputFile {
       let text: String
       do { text = try String(contentsOfFile: inputFile, encoding: .utf8) } catch {
-        throw CLIError("cannot read the input file \(inputFile): \(error.localizedDescription)")
+        throw CLIError("cannot read the input file \(inputFile): \(FileErrorReason.reason(for: error, path: inputFile))")
       }
       given = try parse(text, source: inputFile)
     }

@@ -39,6 +39,7 @@ struct PipelineStep: Step {
     let parent = try executor.store.execution(context.executionId)
     let path = Self.resolve(file, parentPipeline: parent?.pipelinePath)
     let pipeline: Pipeline
+    if let problem = unreadablePipelineFile(path) { throw StepFailure("Pipeline.InvalidDefinition", cause: problem) }
     do { pipeline = try executor.loader.load(fileAt: path) } catch {
       throw StepFailure("Pipeline.InvalidDefinition", cause: "\(error)")
     }

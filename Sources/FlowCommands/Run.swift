@@ -88,8 +88,24 @@ func report(_ record: ExecutionRecord, json: Bool, view: ProgressView) {
   }
 }
 
+/// Why the pipeline file at `path` can't be read (missing, a directory, not readable), in plain words; `nil`
+/// when it can be. Checked before parsing so the message never shows Foundation's error codes.
+func unreadablePipelineFile(_ path: String) -> String? {
+  var isDirectory: ObjCBool = false
+  guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
+        FileManager.default.isReadableFile(atPath: path) else {
+    let error = CocoaError(.fileReadUnknown)
+    return "\(path): error: cannot read the pipeline file: \(FileErrorReason.reason(for: error, path: path))"
+  }
+  return nil
+}
+
 /// Loads a pipeline file or throws the diagnostics as a validation failure.
 func loadPipeline(_ path: String, loader: PipelineLoader) throws -> Pipeline {
+  if let problem = unreadablePipelineFile(path) {
+    FileHandle.standardError.write(Data((problem + "\n").utf8))
+    throw ExitCode.validationFailure
+  }
   do {
     return try loader.load(fileAt: path)
   } catch {

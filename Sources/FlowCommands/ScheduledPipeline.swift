@@ -36,6 +36,10 @@ struct ScheduledPipeline: Sendable {
     for file in files {
       let path = directory.hasSuffix("/") ? directory + file : directory + "/" + file
       let pipeline: Pipeline
+      if let problem = unreadablePipelineFile(path) {
+        problems.append(problem)
+        continue
+      }
       do { pipeline = try loader.load(fileAt: path) } catch {
         problems.append(error.description)
         continue

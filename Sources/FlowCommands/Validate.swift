@@ -14,6 +14,11 @@ extension Flow {
       let loader = StoreOptions.pipelineLoader
       var failed = false
       for file in files {
+        if let problem = unreadablePipelineFile(file) {
+          print(problem)
+          failed = true
+          continue
+        }
         let diagnostics = loader.check(fileAt: file)
         for diagnostic in diagnostics { print(diagnostic.rendered) }
         let errors = diagnostics.filter { $0.severity == .error }.count

@@ -157,7 +157,8 @@ public struct EndpointRecord: Sendable, Equatable {
 /// key, so a step that runs again after a crash does not register or deploy twice. Unknown models, versions and
 /// endpoints throw ``StoreError`` with a message for people.
 public protocol ModelRegistry: Sendable {
-  /// Adds a version (numbered one past the model's last), or returns the one registered with the same key.
+  /// Adds a version (numbered one past the model's last), or returns the one registered with the same key, or the
+  /// model's version with the same non-empty `artifactHash` (registering a byte-identical artifact again adds nothing).
   func register(_ draft: ModelVersionDraft) throws -> ModelVersionRecord
   /// One version, or `nil`.
   func modelVersion(_ modelName: String, version: Int) throws -> ModelVersionRecord?
@@ -172,7 +173,8 @@ public protocol ModelRegistry: Sendable {
   /// Points `endpoint` at a version, keeping what it served before as its previous version.
   /// Deploying the version it already serves changes nothing.
   func deploy(endpoint: String, model: String, version: Int, executionId: String?, idempotencyKey: String?) throws -> EndpointRecord
-  /// Swaps an endpoint's current and previous versions.
+  /// Swaps an endpoint's current and previous versions; refuses (naming the newest Approved version) when the
+  /// previous version has been Rejected since.
   func rollback(endpoint: String) throws -> EndpointRecord
   /// One endpoint, or `nil`.
   func endpoint(_ name: String) throws -> EndpointRecord?

@@ -1,4 +1,5 @@
 import Foundation
+import FlowCore
 
 /// What one endpoint serves: a model name, its version, and where its artifact is.
 public struct EndpointTarget: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -89,7 +90,7 @@ public final class FileEndpointSource: EndpointSource {
   static func parse(contentsOf path: String) throws -> [String: EndpointTarget] {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw ServingError(.endpointSource, "can't read the endpoint file '\(path)'", underlying: "\(error)")
+      throw ServingError(.endpointSource, "can't read the endpoint file '\(path)': \(FileErrorReason.reason(for: error, path: path))")
     }
     var table: [String: EndpointTarget]
     do { table = try JSONDecoder().decode([String: EndpointTarget].self, from: data) } catch {

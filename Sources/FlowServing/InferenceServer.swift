@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -14,7 +15,9 @@ import ServiceLifecycle
 ///   (`{"value": x}` for regression), or one label per line with `Accept: text/csv`.
 /// - `GET /endpoints`: the model version each endpoint serves; `GET /metrics`: Prometheus text.
 ///
-/// Bad requests get a 4xx status and `{"error": message}`. Endpoints come from an ``EndpointSource``
+/// Bad requests get a 4xx status and `{"error": message}`, requests that aren't HTTP included. Slow clients
+/// can't starve it: a connection must send its request head within ``ServerConfiguration/requestHeadTimeout``,
+/// and at ``ServerConfiguration/maxConnections`` the connection waiting longest for a head is closed to make room. Endpoints come from an ``EndpointSource``
 /// polled in the background; a changed target is loaded, then swapped in atomically, so a redeploy
 /// fails no request.
 ///
@@ -43,7 +46,7 @@ public final class InferenceServer: Sendable {
   ///   - handleSignals: Shut down gracefully on SIGINT and SIGTERM (for the CLI; tests cancel the task instead).
   ///   - onListening: Called once the socket is bound, with the host and the actual port (useful with port 0).
   /// - Throws: ``ServingError``: `invalid-configuration`, `endpoint-source`, `model-load` for an artifact
-  ///   that can't be loaded at start; or the error binding the address.
+  ///   that can't be loaded at start; `address-unavailable` when the host and port can't be bound (naming them).
   public func run(handleSignals: Bool = false, onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) async throws {
     try configuration.validate()
     let metrics = PrometheusMetrics()
@@ -60,8 +63,13 @@ public final class InferenceServer: Sendable {
     let logger = logger
     var serverLogger = logger
     serverLogger.logLevel = max(logger.logLevel, .notice)  // Hummingbird logs every connection at info
+    let registry = ConnectionRegistry(limit: configuration.maxConnections)
+    let timeouts = ConnectionTimeouts(head: configuration.requestHeadTimeout, body: configuration.requestBodyTimeout,
+                                      idle: configuration.idleTimeout)
     let app = Application(
       router: router,
+      server: .http1(configuration: .init(
+        additionalChannelHandlers: [ConnectionGuardHandler(registry: registry, timeouts: timeouts)])),
       configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
       onServerRunning: { channel in
         let port = channel.localAddress?.port ?? 0
@@ -82,7 +90,7 @@ public final class InferenceServer: Sendable {
       poller.cancel()
       await capture?.close()
       if error is CancellationError { return }
-      throw error
+      throw Self.describeBindFailure(error, host: host, port: configuration.port)
     }
     poller.cancel()
     await capture?.close()
@@ -94,6 +102,23 @@ public final class InferenceServer: Sendable {
   public func shutdown() async {
     stopRequested.withLock { $0 = true }
     await group.withLock { $0 }?.triggerGracefulShutdown()
+  }
+
+  /// A failure to bind, with the address and what to do; other errors unchanged.
+  static func describeBindFailure(_ error: any Error, host: String, port: Int) -> any Error {
+    let code: Int32? = (error as? IOError)?.errnoCode
+    let text = "\(error)"
+    if code == EADDRINUSE || text.contains("Address already in use") {
+      return ServingError(.addressUnavailable,
+                          "can't listen on \(host):\(port): the address is already in use (another flow serve, or another server, "
+                          + "holds the port); stop that process or choose another port (--port, 0 picks a free one)")
+    }
+    if code == EACCES || code == EADDRNOTAVAIL || text.contains("Permission denied") || text.contains("Cannot assign requested address") {
+      let reason = code == EACCES || text.contains("Permission denied")
+        ? "permission denied (ports below 1024 need privileges)" : "the address is not one of this machine's"
+      return ServingError(.addressUnavailable, "can't listen on \(host):\(port): \(reason); choose another --host or --port")
+    }
+    return error
   }
 
   private func makeRouter(table: ModelTable, metrics: PrometheusMetrics, capture: DataCapture?) -> Router<BasicRequestContext> {

@@ -186,7 +186,12 @@ struct RequestDecoder: Sendable {
   private func jsonValue(_ value: JSONValue, feature: Int, instance: Int) throws(ServingError) -> FeatureValue {
     switch value {
     case .int(let v): return .number(Double(v))
-    case .double(let v): return .number(v)
+    case .double(let v):
+      // `1e999` parses to infinity; a model given ±inf answers something meaningless, so refuse it as CSV does.
+      guard v.isFinite else {
+        throw ServingError(.nonNumericValue, "instance \(instance), feature '\(features[feature].name)': the number is out of range (not finite)")
+      }
+      return .number(v)
     case .string(let v): return .text(v)
     case .null: return .missing
     default:

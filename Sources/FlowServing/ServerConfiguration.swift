@@ -22,7 +22,19 @@ public struct ServerConfiguration: Sendable {
   /// How long to wait before loading an artifact again after it failed to load.
   public var failedLoadRetryInterval: Duration = .seconds(5)
 
-  /// Creates the default configuration: `127.0.0.1:8080`, no token, 6 MB bodies, no capture.
+  /// Most connections open at once. At the cap, a new connection makes room by closing the one that has
+  /// waited longest for a request head (a slow or idle client); one in the middle of a request is never closed.
+  public var maxConnections: Int = 512
+  /// How long a new connection may take to send a complete request head (request line and headers);
+  /// a client sending it a byte at a time (slowloris) is closed after this.
+  public var requestHeadTimeout: Duration = .seconds(10)
+  /// How long a request's body may take to arrive once its head has.
+  public var requestBodyTimeout: Duration = .seconds(60)
+  /// How long a kept-alive connection may wait, after a response, for the head of its next request.
+  public var idleTimeout: Duration = .seconds(60)
+
+  /// Creates the default configuration: `127.0.0.1:8080`, no token, 6 MB bodies, no capture, at most 512
+  /// connections, 10 s for a request head, 60 s for a body, 60 s idle.
   public init() {}
 
   /// Checks ranges.
@@ -35,6 +47,11 @@ public struct ServerConfiguration: Sendable {
     }
     if captureFraction > 0, captureDirectory == nil {
       throw ServingError(.invalidConfiguration, "a capture fraction needs a capture directory")
+    }
+    guard maxConnections > 0 else { throw ServingError(.invalidConfiguration, "the connection limit must be positive") }
+    for (name, value) in [("request head", requestHeadTimeout), ("request body", requestBodyTimeout), ("idle", idleTimeout)]
+    where value <= .zero {
+      throw ServingError(.invalidConfiguration, "the \(name) timeout must be positive")
     }
     if let bearerToken, bearerToken.isEmpty { throw ServingError(.invalidConfiguration, "the bearer token is empty") }
     if let endpoints, endpoints.isEmpty { throw ServingError(.invalidConfiguration, "the endpoint list is empty") }

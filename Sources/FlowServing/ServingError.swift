@@ -23,6 +23,7 @@ public struct ServingError: Error, Sendable, Equatable, CustomStringConvertible 
       case endpointSource = "endpoint-source"
       case invalidConfiguration = "invalid-configuration"
       case predictionFailed = "prediction-failed"
+      case addressUnavailable = "address-unavailable"
     }
     private let kind: Kind
     private init(_ kind: Kind) { self.kind = kind }
@@ -50,6 +51,8 @@ public struct ServingError: Error, Sendable, Equatable, CustomStringConvertible 
     public static let endpointSource = Code(.endpointSource)
     /// A server setting is out of range.
     public static let invalidConfiguration = Code(.invalidConfiguration)
+    /// The server can't listen on its host and port (in use, not permitted, not this machine's).
+    public static let addressUnavailable = Code(.addressUnavailable)
     /// The model failed on well-formed input.
     public static let predictionFailed = Code(.predictionFailed)
     /// The code as printed in messages, for example `feature-count`.

@@ -23,7 +23,10 @@ public struct ExecStep: Step {
 
   public func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
     let spec = try ExecSpec(input)
-    try FileManager.default.createDirectory(at: context.artifactsDirectory, withIntermediateDirectories: true)
+    do { try FileManager.default.createDirectory(at: context.artifactsDirectory, withIntermediateDirectories: true) } catch {
+      let path = context.artifactsDirectory.path
+      throw StepFailure("Exec.Failed", cause: "cannot create the artifacts directory \(path): \(FileErrorReason.reason(for: error, path: path, writing: true))")
+    }
     var environment = ProcessInfo.processInfo.environment
     environment["FLOW_EXECUTION_ID"] = context.executionId
     environment["FLOW_STATE"] = context.stateName

@@ -18,6 +18,13 @@ extension SQLiteStore: ModelRegistry {
                                        [.text(key)], Self.version(from:)).first {
           return try withAliases(existing, db)
         }
+        // A retrain that produced a byte-identical model is the version already registered, not a new one.
+        if !draft.artifactHash.isEmpty,
+           let existing = try db.query(
+             "SELECT \(Self.versionColumns) FROM model_versions WHERE model_name = ? AND artifact_hash = ? ORDER BY version DESC LIMIT 1",
+             [.text(draft.modelName), .text(draft.artifactHash)], Self.version(from:)).first {
+          return try withAliases(existing, db)
+        }
         let last = try db.query("SELECT MAX(version) FROM model_versions WHERE model_name = ?", [.text(draft.modelName)]) {
           $0.isNull(0) ? 0 : $0.int(0)
         }.first ?? 0
@@ -123,6 +130,9 @@ extension SQLiteStore: ModelRegistry {
         guard let previous = record.previous else {
           throw StoreError("endpoint '\(endpoint)' has no previous version to roll back to (it serves \(record.current.modelName) v\(record.current.version))")
         }
+        if let target = try versionRow(previous.modelName, previous.version, db), target.approvalStatus == .rejected {
+          throw try rejectedRollback(endpoint, record, target, db)
+        }
         let now = Date().timeIntervalSince1970
         try db.run(
           """
@@ -181,6 +191,25 @@ extension SQLiteStore: ModelRegistry {
                                 [.text(modelName)]) { $0.int(0) }
     if versions.isEmpty { return StoreError("no registered model named '\(modelName)'") }
     return StoreError("model '\(modelName)' has no version \(version) (versions: \(versions.map(String.init).joined(separator: ", ")))")
+  }
+
+  /// Why an endpoint can't go back to a Rejected version, and which version it could serve instead.
+  private func rejectedRollback(_ endpoint: String, _ record: EndpointRecord, _ target: ModelVersionRecord,
+                                _ db: SQLiteConnection) throws -> StoreError {
+    let name = target.modelName
+    let versions = try db.query("SELECT \(Self.versionColumns) FROM model_versions WHERE model_name = ? ORDER BY version DESC",
+                                [.text(name)], Self.version(from:))
+    let why = target.approvalNote.map { " (\($0))" } ?? ""
+    var message = "endpoint '\(endpoint)' can't roll back to \(name) v\(target.version): that version is Rejected\(why), "
+      + "and a Rejected version is never deployed. "
+    if let newest = versions.first(where: { $0.approvalStatus == .approved }) {
+      let serving = record.current.modelName == name && record.current.version == newest.version
+      message += "The newest deployable (Approved) version is \(name) v\(newest.version)"
+        + (serving ? ", which the endpoint already serves." : "; deploy it with a flow:deploy step (Version: \(newest.version)).")
+    } else {
+      message += "\(name) has no Approved version to deploy; approve one with `flow models approve \(name) VERSION`."
+    }
+    return StoreError(message)
   }
 
   private func endpointRow(_ name: String, _ db: SQLiteConnection) throws -> EndpointRecord? {

@@ -36,7 +36,7 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
       do {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       } catch {
-        throw StoreError("cannot create the store's directory \(directory): \(error.localizedDescription)")
+        throw StoreError("cannot create the store's directory \(directory): \(FileErrorReason.reason(for: error, path: directory, writing: true))")
       }
     }
     connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)

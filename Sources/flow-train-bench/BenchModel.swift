@@ -33,9 +33,11 @@ struct BenchModel {
       fitSeconds = min(fitSeconds, Date().timeIntervalSince(start))
     }
     let model = fitted!
-    let predicted = model.predict(data.test).argmaxRows()
-    let accuracy = ClassificationMetrics.accuracy(data.testLabels, predicted)
-    return BenchResult(dataset: data.name, model: name, fitSeconds: fitSeconds, testAccuracy: accuracy, iterations: iterations.value)
+    let probabilities = model.predict(data.test)
+    let accuracy = ClassificationMetrics.accuracy(data.testLabels, probabilities.argmaxRows())
+    let logLoss = ClassificationMetrics.logLoss(data.testLabels, probabilities: probabilities)
+    return BenchResult(dataset: data.name, model: name, fitSeconds: fitSeconds, testAccuracy: accuracy, testLogLoss: logLoss,
+                       iterations: iterations.value)
   }
 }
 
@@ -45,16 +47,18 @@ struct BenchResult {
   var model: String
   var fitSeconds: Double
   var testAccuracy: Double
+  /// Log loss of the predicted probabilities on the test rows.
+  var testLogLoss: Double
   var iterations = 0
   var threads = ProcessInfo.processInfo.activeProcessorCount
 
   var tableRow: String {
-    "  \(model.padding(toLength: 22, withPad: " ", startingAt: 0)) fit \(String(format: "%8.3f", fitSeconds)) s   test accuracy \(String(format: "%.4f", testAccuracy))   (\(iterations) progress reports)"
+    "  \(model.padding(toLength: 22, withPad: " ", startingAt: 0)) fit \(String(format: "%8.3f", fitSeconds)) s   test accuracy \(String(format: "%.4f", testAccuracy))   log loss \(String(format: "%.4f", testLogLoss))   (\(iterations) progress reports)"
   }
 
   var json: String {
     "{\"dataset\": \"\(dataset)\", \"model\": \"\(model)\", \"tool\": \"flow\", \"threads\": \(threads), "
-      + "\"fit_seconds\": \(String(format: "%.4f", fitSeconds)), \"test_accuracy\": \(String(format: "%.4f", testAccuracy))}"
+      + "\"fit_seconds\": \(String(format: "%.4f", fitSeconds)), \"test_accuracy\": \(String(format: "%.4f", testAccuracy)), \"test_log_loss\": \(String(format: "%.4f", testLogLoss))}"
   }
 }
 

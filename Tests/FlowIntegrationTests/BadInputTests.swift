@@ -69,6 +69,23 @@ import Testing
     #expect(try flow("run", "p.yaml", "--json", "--store", "flow.db").json?["output"] == "handled")
   }
 
+  @Test(arguments: [
+    (["run", "missing.yaml"], "missing.yaml: error: cannot read the pipeline file: no such file"),
+    (["validate", "missing.yaml"], "missing.yaml: error: cannot read the pipeline file: no such file"),
+    (["run", "sub"], "sub: error: cannot read the pipeline file: it is a directory, not a file"),
+    (["run", "p.yaml", "--input-file", "nope.json"], "cannot read the input file nope.json: no such file"),
+    (["run", "p.yaml", "--input-file", "sub"], "cannot read the input file sub: it is a directory, not a file"),
+  ])
+  func unreadableFiles_areNamedWithAPlainReason(arguments: [String], expected: String) throws {
+    try directory.write("StartAt: A\nStates: {A: {Type: Pass, End: true}}\n", to: "p.yaml")
+    try FileManager.default.createDirectory(at: directory.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    let result = try FlowBinary.run(arguments + (arguments[0] == "run" ? ["--store", "flow.db"] : []), in: directory)
+    #expect(result.status != 0)
+    let text = result.stdout + result.stderr
+    #expect(text.contains(expected), "\(text)")
+    #expect(!text.contains("NSCocoaErrorDomain") && !text.contains("error 256") && !text.contains("Code="), "\(text)")
+  }
+
   @Test func anUnwritableStoreIsAClearError() throws {
     try directory.write("StartAt: A\nStates: {A: {Type: Pass, End: true}}\n", to: "p.yaml")
     let run = try flow("run", "p.yaml", "--store", "/proc/flow-no/flow.db")

@@ -1,5 +1,5 @@
 import FlowCore
-import FlowSteps
+@testable import FlowSteps
 import Foundation
 import Testing
 
@@ -26,6 +26,43 @@ import Testing
     #expect(drift["detected"] == true)
     #expect(drift["driftedFeatures"] == 4)
     #expect((drift["maxPSI"]?.doubleValue ?? 0) > 0.2)
+  }
+
+  /// A blobs file with a categorical `city` column: cycling through three cities, or all one city.
+  func writeWithCity(_ workspace: StepWorkspace, _ name: String, rows: Int, seed: UInt64, oneCity: Bool) throws -> String {
+    let file = try workspace.writeBlobs(name, rows: rows, seed: seed)
+    let lines = try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n")
+    let cities = ["paris", "oslo", "rome"]
+    let text = (["city," + lines[0]] + lines.dropFirst().enumerated().map { i, line in
+      (oneCity ? "oslo" : cities[i % 3]) + "," + line
+    }).joined(separator: "\n") + "\n"
+    try text.write(toFile: file, atomically: true, encoding: .utf8)
+    return file
+  }
+
+  @Test func aCategoricalColumnChangedToOneCategory_isDrift() async throws {
+    let workspace = try StepWorkspace()
+    let dataset = try await workspace.process(try writeWithCity(workspace, "blobs.csv", rows: 300, seed: 1, oneCity: false))
+    let same = try writeWithCity(workspace, "same.csv", rows: 150, seed: 7, oneCity: false)
+    let oneCity = try writeWithCity(workspace, "one-city.csv", rows: 150, seed: 7, oneCity: true)
+
+    let calm = try await workspace.run("flow:monitor", ["Baseline": dataset["baseline"]!, "DataPath": .string(same)], state: "Monitor")
+    #expect(calm["detected"] == false)
+    #expect(calm["featureCount"] == 5)
+    let drift = try await workspace.run("flow:monitor", ["Baseline": dataset["baseline"]!, "DataPath": .string(oneCity)], state: "Monitor")
+    #expect(drift["detected"] == true)
+    #expect(drift["driftedFeatures"] == 1)
+    let city = try #require(drift["features"]?.arrayValue?.first)
+    #expect(city["name"] == "city")
+    #expect(city["kind"] == "categorical")
+    #expect((city["psi"]?.doubleValue ?? 0) > 1)
+    #expect((city["pValue"]?.doubleValue ?? 1) < 1e-6)
+  }
+
+  @Test func chiSquaredPValue_matchesTheChiSquaredDistribution() {
+    // scipy.stats.chi2.sf(3.841458820694124, 1) = 0.05; chi2.sf(9.21034037197618, 2) = 0.01.
+    #expect(abs(DriftStatistics.regularizedGammaQ(0.5, 3.841458820694124 / 2) - 0.05) < 1e-9)
+    #expect(abs(DriftStatistics.regularizedGammaQ(1, 9.21034037197618 / 2) - 0.01) < 1e-9)
   }
 
   @Test func readsCapturedRequests_andFindsTheBaselineThroughTheRegistry() async throws {

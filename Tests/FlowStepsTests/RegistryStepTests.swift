@@ -4,9 +4,10 @@ import Foundation
 import Testing
 
 @Suite struct RegistryStepTests {
-  func trainedModel(_ workspace: StepWorkspace) async throws -> JSONValue {
+  func trainedModel(_ workspace: StepWorkspace, c: Double = 1) async throws -> JSONValue {
     let dataset = try await workspace.process(try workspace.writeBlobs("blobs.csv"))
-    return try await workspace.run("flow:train", ["Dataset": dataset, "Algorithm": "logistic_regression"], state: "Train")
+    return try await workspace.run("flow:train", ["Dataset": dataset, "Algorithm": "logistic_regression",
+                                                  "Hyperparameters": ["C": .double(c)]], state: "Train")
   }
 
   @Test func registersVersionsWithLineage_andARerunReturnsTheSameVersion() async throws {
@@ -18,9 +19,16 @@ import Testing
     #expect(first["approvalStatus"] == "PendingManualApproval")
     let again = try await workspace.run("flow:register", ["ModelName": "blobs", "Model": model], state: "Register")
     #expect(again["version"] == 1)
-    let other = try await workspace.run("flow:register", ["ModelName": "blobs", "Model": model, "Aliases": ["staging"]],
+    #expect(again["alreadyRegistered"] == false)
+    // The same artifact from another execution (a retrain that changed nothing) is the same version, and says so.
+    let same = try await workspace.run("flow:register", ["ModelName": "blobs", "Model": model], state: "Register", execution: "exec-3")
+    #expect(same["version"] == 1)
+    #expect(same["alreadyRegistered"] == true)
+    let retrained = try await trainedModel(workspace, c: 0.01)
+    let other = try await workspace.run("flow:register", ["ModelName": "blobs", "Model": retrained, "Aliases": ["staging"]],
                                         state: "Register", execution: "exec-2")
     #expect(other["version"] == 2)
+    #expect(other["alreadyRegistered"] == false)
 
     let record = try #require(try workspace.store.modelVersion("blobs", version: 1))
     #expect(record.draft.executionId == "exec-1")
@@ -44,7 +52,8 @@ import Testing
     #expect(first["version"] == 1)
     #expect(first["previous"] == .null)
 
-    _ = try await workspace.run("flow:register", ["ModelName": "blobs", "Model": model, "ApprovalStatus": "Approved"],
+    let retrained = try await trainedModel(workspace, c: 0.01)
+    _ = try await workspace.run("flow:register", ["ModelName": "blobs", "Model": retrained, "ApprovalStatus": "Approved"],
                                 state: "Register", execution: "exec-2")
     let second = try await workspace.run("flow:deploy", ["EndpointName": "blobs", "ModelName": "blobs", "Version": 2],
                                          state: "Deploy", execution: "exec-2")

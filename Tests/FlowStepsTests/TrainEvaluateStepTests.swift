@@ -34,6 +34,25 @@ import Testing
     #expect(failure?.cause.contains("'C'") == true)
   }
 
+  @Test func hiddenLayerSizes_acceptsScikitLearnsListForm() async throws {
+    let workspace = try StepWorkspace()
+    let dataset = try await workspace.process(try workspace.writeBlobs("blobs.csv"))
+    let model = try await workspace.run("flow:train", ["Dataset": dataset, "Algorithm": "mlp",
+                                                      "Hyperparameters": ["hidden_layer_sizes": [16, 8], "max_iter": 20]], state: "Train")
+    #expect(model.at("hyperparameters.hidden_layer_sizes") == "16,8")
+    let tuned = try await workspace.run("flow:tune", [
+      "Dataset": dataset, "Algorithm": "mlp", "StaticHyperparameters": ["max_iter": 10],
+      "HyperparameterRanges": ["hidden_layer_sizes": ["Type": "Categorical", "Values": [[16], [8, 4]]]],
+      "Strategy": "Random", "Objective": ["Metric": "accuracy", "Type": "Maximize"], "MaxJobs": 2, "Seed": 1,
+    ], state: "Tune")
+    let sizes = try #require(tuned["trials"]?.arrayValue).compactMap { $0.at("hyperparameters.hidden_layer_sizes")?.stringValue }
+    #expect(Set(sizes).isSubset(of: ["16", "8,4"]) && !sizes.isEmpty)
+    let failure = await #expect(throws: StepFailure.self) {
+      try await workspace.run("flow:train", ["Dataset": dataset, "Algorithm": "mlp", "Hyperparameters": ["hidden_layer_sizes": [16, "x"]]])
+    }
+    #expect(failure?.error == "Train.InvalidHyperparameter")
+  }
+
   @Test func unknownAlgorithm_listsTheKnownOnes() async throws {
     let workspace = try StepWorkspace()
     let failure = await #expect(throws: StepFailure.self) {

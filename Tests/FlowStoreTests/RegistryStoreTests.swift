@@ -9,8 +9,9 @@ import Testing
     return try SQLiteStore(path: path, durability: .normal)
   }
 
-  func draft(_ name: String, key: String? = nil) -> ModelVersionDraft {
-    ModelVersionDraft(modelName: name, artifactPath: "/a/\(name).json", artifactHash: String(repeating: "a", count: 64),
+  /// A draft whose artifact hash is new each time unless `hash` is given.
+  func draft(_ name: String, key: String? = nil, hash: String = UUID().uuidString) -> ModelVersionDraft {
+    ModelVersionDraft(modelName: name, artifactPath: "/a/\(name).json", artifactHash: hash,
                       executionId: "e1", hyperparameters: ["C": 1.0], metrics: ["accuracy": 0.99], idempotencyKey: key)
   }
 
@@ -51,6 +52,31 @@ import Testing
     let back = try store.rollback(endpoint: "e")
     #expect(back.current.version == 1 && back.previous?.version == 2)
     #expect(try store.endpoints().map(\.name) == ["e"])
+  }
+
+  @Test func registeringAByteIdenticalArtifactAgain_returnsTheExistingVersion() throws {
+    let store = try store()
+    let hash = String(repeating: "a", count: 64)
+    #expect(try store.register(draft("a", key: "k1", hash: hash)).version == 1)
+    let again = try store.register(draft("a", key: "k2", hash: hash))
+    #expect(again.version == 1)
+    #expect(again.draft.idempotencyKey == "k1")
+    #expect(try store.register(draft("b", key: "k3", hash: hash)).version == 1)   // another model: its own version
+    #expect(try store.register(draft("a", key: "k4")).version == 2)
+    #expect(try store.modelVersions("a").map(\.version) == [1, 2])
+  }
+
+  @Test func rollbackRefusesARejectedVersion_namingTheNewestApprovedOne() throws {
+    let store = try store()
+    for _ in 1...3 { _ = try store.register(draft("a")) }
+    _ = try store.setApproval("a", version: 2, status: .approved, note: nil)
+    _ = try store.deploy(endpoint: "e", model: "a", version: 1, executionId: nil, idempotencyKey: "d1")
+    _ = try store.deploy(endpoint: "e", model: "a", version: 3, executionId: nil, idempotencyKey: "d2")
+    _ = try store.setApproval("a", version: 1, status: .rejected, note: "leaks labels")
+    let error = #expect(throws: StoreError.self) { try store.rollback(endpoint: "e") }
+    #expect(error?.message.contains("a v1: that version is Rejected (leaks labels)") == true)
+    #expect(error?.message.contains("newest deployable (Approved) version is a v2") == true)
+    #expect(try store.endpoint("e")?.current.version == 3)   // unchanged
   }
 
   @Test func artifactLineageIsRecordedOncePerProducer() throws {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import FlowTraining
 
@@ -72,6 +73,17 @@ import Testing
   @Test func missingFile_isIOError() throws {
     let error = try #require(throws: TrainingError.self) { try CSVReader().read(contentsOfFile: "/no/such.csv") }
     #expect(error.code == .io)
+    #expect(error.description.contains("'/no/such.csv': no such file"), "\(error)")
+    #expect(!error.description.contains("NSCocoaErrorDomain"))
+  }
+
+  @Test func aDirectory_isNamedAsSuch_withoutFoundationCodes() throws {
+    let directory = NSTemporaryDirectory()
+    let error = try #require(throws: TrainingError.self) { try CSVReader().read(contentsOfFile: directory) }
+    #expect(error.description.contains("it is a directory, not a file"), "\(error)")
+    let artifact = try #require(throws: TrainingError.self) { try ModelArtifact.load(contentsOfFile: directory) }
+    #expect(artifact.description.contains("it is a directory, not a file"), "\(artifact)")
+    #expect(!"\(error)\(artifact)".contains("NSCocoaErrorDomain") && !"\(error)\(artifact)".contains("error 256"))
   }
 
   @Test func readsDigits() throws {

@@ -57,7 +57,8 @@ struct InvocationsRoute: Sendable {
     }
     do {
       return try await request.body.collect(upTo: maxBodyBytes)
-    } catch let error as HTTPError where error.status == .contentTooLarge {
+    } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+      // A chunked body has no Content-Length: collecting stops at the limit (NIOTooManyBytesError).
       throw tooLarge(nil)
     } catch {
       throw ServingError(.malformedBody, "the request body could not be read", underlying: "\(error)")

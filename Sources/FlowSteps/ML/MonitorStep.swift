@@ -11,15 +11,18 @@ import Foundation
 /// `baseline` output), or else found through the registry: the baseline produced by the execution that registered
 /// the model the endpoint serves.
 ///
-/// A feature drifts when its population stability index exceeds `PSIThreshold` (default 0.2) *and* the
-/// Kolmogorov–Smirnov test says the samples differ at `KSAlpha` (default 0.01); drift is detected when at least
+/// A numeric feature drifts when its population stability index exceeds `PSIThreshold` (default 0.2) *and* the
+/// Kolmogorov–Smirnov test says the samples differ at `KSAlpha` (default 0.01). A categorical feature drifts when
+/// its PSI over categories (the training categories plus one bucket for new ones) exceeds `PSIThreshold` *and* a
+/// chi-squared test of the category counts has a p-value below `KSAlpha`. Drift is detected when at least
 /// `DriftShare` (default 0.1) of the features drift. With fewer than `MinRows` (default 30) rows there is no verdict
 /// (`detected: false` with a `reason`).
 ///
 /// Other parameters: `CaptureDirectory` (default: the store's `capture/`), `MaxRows` (the most recent rows used,
 /// default 10000). Output: `{"detected", "reason", "rows", "referenceRows", "featureCount", "driftedFeatures",
-/// "share", "threshold", "maxPSI", "meanPSI", "maxKS", "features": [the ten most drifted features: {"name", "psi",
-/// "ks", "ksCritical"}], "source", "baseline", "report"}`. Errors: `Monitor.NoBaseline`, `Monitor.NoData`,
+/// "share", "threshold", "maxPSI", "meanPSI", "maxKS", "features": [the ten most drifted features: {"name", "kind",
+/// "psi", "ks", "ksCritical"} for numeric ones, {"name", "kind", "psi", "chiSquared", "pValue"} for categorical ones],
+/// "source", "baseline", "report"}`. Errors: `Monitor.NoBaseline`, `Monitor.NoData`,
 /// `Monitor.InvalidCapture`.
 public struct MonitorStep: Step {
   let environment: MLEnvironment
@@ -40,18 +43,25 @@ public struct MonitorStep: Step {
 
     let baselinePath = try baselinePath(parameters, endpoint: endpoint)
     let baseline: Baseline
-    do { baseline = try JSONDecoder().decode(Baseline.self, from: Data(contentsOf: URL(fileURLWithPath: baselinePath))) } catch {
-      throw StepFailure("Monitor.NoBaseline", cause: "\(baselinePath) is not a flow:process baseline: \(error)")
+    let baselineData: Data
+    do { baselineData = try Data(contentsOf: URL(fileURLWithPath: baselinePath)) } catch {
+      throw StepFailure("Monitor.NoBaseline", cause: "cannot read the baseline \(baselinePath): \(FileErrorReason.reason(for: error, path: baselinePath))")
+    }
+    do { baseline = try JSONDecoder().decode(Baseline.self, from: baselineData) } catch {
+      throw StepFailure("Monitor.NoBaseline", cause: "\(baselinePath) is not a flow:process baseline (written by flow:process, with 'format': 'flow-baseline')")
     }
     let reference = try readCSV(baseline.reference.path, step: "Monitor")
 
-    var current: [[Double?]]
+    var current: [[MonitoredValue]]
     let source: String
     if let path = try parameters.optionalString("DataPath") {
       let data = try readCSV(path, step: "Monitor")
       current = try baseline.features.map { name in
-        guard case .numeric(let values) = try mapTrainingErrors("Monitor", file: path, { try data.column(named: name) }).values else { return [] }
-        return values
+        let column = try mapTrainingErrors("Monitor", file: path, { try data.column(named: name) })
+        switch column.values {
+        case .numeric(let values): return values.map { $0.map(MonitoredValue.number) ?? .missing }
+        case .categorical(let values): return values.map { $0.map(MonitoredValue.text) ?? .missing }
+        }
       }
       source = path
     } else if let endpoint {
@@ -80,16 +90,30 @@ public struct MonitorStep: Step {
     var all: [JSONValue] = [], drifted: [JSONValue] = []
     var psis: [Double] = [], kss: [Double] = []
     for (f, name) in baseline.features.enumerated() {
+      guard let referenceColumn = try? reference.column(named: name) else { continue }
       let referenceValues: [Double]
-      if case .numeric(let values)? = try? reference.column(named: name).values { referenceValues = values.compactMap { $0 } } else { continue }
-      let currentValues = current[f].compactMap { $0 }
+      switch referenceColumn.values {
+      case .numeric(let values): referenceValues = values.compactMap { $0 }
+      case .categorical(let values):
+        let categories = values.compactMap { $0 }, currentCategories = current[f].compactMap(\.category)
+        let psi = DriftStatistics.categoricalPSI(reference: categories, current: currentCategories)
+        let (chi2, pValue) = DriftStatistics.chiSquared(reference: categories, current: currentCategories)
+        let isDrifted = psi > psiThreshold && pValue < alpha
+        psis.append(psi)
+        let entry: JSONValue = ["name": .string(name), "kind": "categorical", "psi": .double(Self.round(psi)),
+                                "chiSquared": .double(Self.round(chi2)), "pValue": .double(pValue), "drifted": .bool(isDrifted)]
+        all.append(entry)
+        if isDrifted { drifted.append(entry) }
+        continue
+      }
+      let currentValues = current[f].compactMap(\.number)
       let psi = DriftStatistics.psi(reference: referenceValues, current: currentValues)
       let ks = DriftStatistics.ks(reference: referenceValues, current: currentValues)
       let critical = DriftStatistics.ksCritical(alpha: alpha, n: referenceValues.count, m: currentValues.count)
       let isDrifted = psi > psiThreshold && ks > critical
       psis.append(psi)
       kss.append(ks)
-      let entry: JSONValue = ["name": .string(name), "psi": .double(Self.round(psi)), "ks": .double(Self.round(ks)),
+      let entry: JSONValue = ["name": .string(name), "kind": "numeric", "psi": .double(Self.round(psi)), "ks": .double(Self.round(ks)),
                               "ksCritical": .double(Self.round(critical)), "drifted": .bool(isDrifted)]
       all.append(entry)
       if isDrifted { drifted.append(entry) }
@@ -97,7 +121,7 @@ public struct MonitorStep: Step {
     let featureShare = all.isEmpty ? 0 : Double(drifted.count) / Double(all.count)
     let detected = !all.isEmpty && featureShare >= share && !drifted.isEmpty
     output["detected"] = .bool(detected)
-    output["reason"] = .string("\(drifted.count) of \(all.count) features drift (PSI > \(psiThreshold) and KS significant at \(alpha)); "
+    output["reason"] = .string("\(drifted.count) of \(all.count) features drift (PSI > \(psiThreshold) and KS or chi-squared significant at \(alpha)); "
                                + "drift is detected at \(Int((share * 100).rounded())) %")
     output["featureCount"] = .int(all.count)
     output["driftedFeatures"] = .int(drifted.count)
@@ -145,17 +169,18 @@ public struct MonitorStep: Step {
 
   /// The rows of every `*.jsonl` file in `directory` (oldest file first), at most `maxRows` of the newest.
   static func capturedRows(_ directory: URL, featureCount: Int, maxRows: Int,
-                           context: StepContext) throws -> (rows: [[Double?]], files: Int) {
+                           context: StepContext) throws -> (rows: [[MonitoredValue]], files: Int) {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path))?.filter { $0.hasSuffix(".jsonl") }.sorted() ?? []
     guard !names.isEmpty else {
       throw StepFailure("Monitor.NoData", cause: "no captured data: \(directory.path) has no .jsonl files (is data capture on in flow serve?)")
     }
-    var rows: [[Double?]] = []
+    var rows: [[MonitoredValue]] = []
     var skipped = 0
     for name in names {
       let path = directory.appendingPathComponent(name).path
-      guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-        throw StepFailure("Monitor.InvalidCapture", cause: "cannot read \(path)")
+      let text: String
+      do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+        throw StepFailure("Monitor.InvalidCapture", cause: "cannot read \(path): \(FileErrorReason.reason(for: error, path: path))")
       }
       for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
         // A line still being written (no newline yet) may be cut: skip what doesn't parse.
@@ -169,7 +194,7 @@ public struct MonitorStep: Step {
             context.logger.debug("\(path):\(index + 1): a row without \(featureCount) features")
             continue
           }
-          rows.append(values.map(\.doubleValue))
+          rows.append(values.map(MonitoredValue.init(json:)))
         }
       }
     }
@@ -178,4 +203,28 @@ public struct MonitorStep: Step {
   }
 
   static func round(_ x: Double) -> Double { (x * 10_000).rounded() / 10_000 }
+}
+
+/// One value of a feature in the monitored data: a number, a category, or missing.
+enum MonitoredValue: Sendable, Equatable {
+  case number(Double)
+  case text(String)
+  case missing
+
+  init(json: JSONValue) {
+    if let number = json.doubleValue { self = .number(number) }
+    else if let text = json.stringValue { self = .text(text) }
+    else { self = .missing }
+  }
+
+  var number: Double? { if case .number(let v) = self { v } else { nil } }
+
+  /// As a category: text as is, a number as the CSV reader would print it (`3`, not `3.0`).
+  var category: String? {
+    switch self {
+    case .text(let v): v
+    case .number(let v): v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+    case .missing: nil
+    }
+  }
 }

@@ -13,8 +13,9 @@ import Foundation
 /// With `Version` instead of `Model`, it changes that version's approval status (`ApprovalStatus`, with an optional
 /// `Note`) — SageMaker's UpdateModelPackage — which is how a pipeline approves a model after its gate.
 ///
-/// A re-run (after a crash) returns the version it registered before. Output: `{"modelName", "version",
-/// "approvalStatus", "aliases", "artifactPath", "artifactHash", "datasetHash", "metrics"}`.
+/// A re-run (after a crash) returns the version it registered before, and so does registering an artifact with the
+/// same SHA-256 as one of the model's versions (`alreadyRegistered` is then `true`). Output: `{"modelName", "version",
+/// "approvalStatus", "aliases", "artifactPath", "artifactHash", "datasetHash", "metrics", "alreadyRegistered"}`.
 public struct RegisterStep: Step {
   let environment: MLEnvironment
 
@@ -63,20 +64,26 @@ public struct RegisterStep: Step {
       metrics: metricsJSON(metrics), approvalStatus: status ?? .pendingManualApproval,
       description: try parameters.optionalString("Description"), idempotencyKey: context.idempotencyKey)
     var record = try registryCall { try registry.register(draft) }
+    // The registry returns an existing version for a re-run (same key) or a byte-identical artifact (same hash).
+    let existing = record.draft.createdAt != draft.createdAt
     for alias in try parameters.strings("Aliases") ?? [] {
       try registryCall { try registry.setAlias(alias, modelName: name, version: record.version) }
       if !record.aliases.contains(alias) { record.aliases.append(alias) }
     }
-    context.logger.info("\(context.stateName): registered \(name) v\(record.version) (\(record.approvalStatus.rawValue))")
-    return Self.json(record)
+    if existing, record.draft.idempotencyKey != draft.idempotencyKey {
+      context.logger.notice("\(context.stateName): \(name) v\(record.version) already holds this artifact (sha256 \(draft.artifactHash.prefix(12))); no new version registered (status \(record.approvalStatus.rawValue))")
+    } else {
+      context.logger.info("\(context.stateName): registered \(name) v\(record.version) (\(record.approvalStatus.rawValue))")
+    }
+    return Self.json(record, alreadyRegistered: existing && record.draft.idempotencyKey != draft.idempotencyKey)
   }
 
-  static func json(_ record: ModelVersionRecord) -> JSONValue {
+  static func json(_ record: ModelVersionRecord, alreadyRegistered: Bool = false) -> JSONValue {
     var object: JSONObject = [
       "modelName": .string(record.modelName), "version": .int(record.version),
       "approvalStatus": .string(record.approvalStatus.rawValue), "aliases": .array(record.aliases.sorted().map(JSONValue.string)),
       "artifactPath": .string(record.artifactPath), "artifactHash": .string(record.draft.artifactHash),
-      "metrics": record.draft.metrics,
+      "metrics": record.draft.metrics, "alreadyRegistered": .bool(alreadyRegistered),
     ]
     if let hash = record.draft.datasetHash { object["datasetHash"] = .string(hash) }
     return .object(object)

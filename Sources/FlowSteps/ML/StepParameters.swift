@@ -80,7 +80,7 @@ struct StepParameters {
     var values: [String: ParameterValue] = [:]
     for (name, value) in object {
       guard let parameter = ParameterValue(json: value) else {
-        throw StepFailure("\(step).InvalidHyperparameter", cause: "hyperparameter '\(name)' must be a number, string or boolean, got \(value)")
+        throw StepFailure("\(step).InvalidHyperparameter", cause: "hyperparameter '\(name)' must be a number, string, boolean or list of integers, got \(value)")
       }
       values[name] = parameter
     }
@@ -103,13 +103,22 @@ struct StepParameters {
 }
 
 extension ParameterValue {
-  /// A hyperparameter from a JSON scalar.
+  /// A hyperparameter from a JSON scalar, or from a list of integers such as scikit-learn's
+  /// `hidden_layer_sizes: [64, 32]` (read as the text `"64,32"`, which the algorithms accept).
   init?(json: JSONValue) {
     switch json {
     case .int(let v): self = .int(v)
     case .double(let v): self = .double(v)
     case .string(let v): self = .string(v)
     case .bool(let v): self = .bool(v)
+    case .array(let items) where !items.isEmpty:
+      let integers = items.compactMap { item -> Int? in
+        if case .int(let v) = item { return v }
+        if case .double(let v) = item, v == v.rounded(), abs(v) < 1e9 { return Int(v) }
+        return nil
+      }
+      guard integers.count == items.count else { return nil }
+      self = .string(integers.map(String.init).joined(separator: ","))
     default: return nil
     }
   }

@@ -52,7 +52,7 @@ public struct TransformStep: Step {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url, options: .atomic)
       } catch {
-        throw StepFailure("Transform.WriteFailed", cause: "cannot write \(outputPath): \(error)")
+        throw StepFailure("Transform.WriteFailed", cause: "cannot write \(outputPath): \(FileErrorReason.reason(for: error, path: outputPath, writing: true))")
       }
       let hash = SHA256Digest.hex(Data(text.utf8))
       try? environment.catalog.recordArtifact(ArtifactRecord(

@@ -4,7 +4,9 @@ import Foundation
 
 /// `flow:tune`: a hyperparameter tuning job. Each trial trains on the train split with its hyperparameters and is
 /// scored on the validation split; the best trial's hyperparameters are then trained again (on train + validation
-/// when `Refit`, the default) into the final model.
+/// when `Refit`, the default) into the final model. SVM trials scored on a label metric (accuracy, F1) skip probability
+/// calibration (five extra fits per machine) and are scored on votes, as scikit-learn's `SVC.predict`; the final model
+/// is calibrated.
 ///
 /// Parameters: those of `flow:train` (`Dataset`, `Algorithm`, `Features`, `Target`, `Preprocessing`, `Task`), with
 /// `StaticHyperparameters` (fixed values) instead of `Hyperparameters`, plus `HyperparameterRanges`, `Strategy`,
@@ -137,6 +139,12 @@ public struct TuneStep: Step {
   static func runTrial(_ trial: Trial, base: TrainingConfiguration, objective: Metric, train: Dataset,
                        validation: Dataset?) -> TrialRecord {
     let started = Date()
+    var base = base
+    // An SVM's calibration costs five extra fits per machine and serves probabilities: a trial scored on labels
+    // skips it (votes decide), and the final model, trained from the best trial's values, is calibrated.
+    if base.algorithm == .svm, base.hyperparameters["probability"] == nil, ![.logLoss, .rocAUC].contains(objective) {
+      base.hyperparameters["probability"] = .bool(false)
+    }
     var configuration = base
     configuration.hyperparameters.merge(trial.parameters) { _, trial in trial }
     do {

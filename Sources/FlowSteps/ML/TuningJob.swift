@@ -107,7 +107,7 @@ struct TuningJob {
         throw reader.invalid("HyperparameterRanges.\(name) needs a non-empty list of Values")
       }
       return .categorical(try values.map { value in
-        guard let parameter = ParameterValue(json: value) else { throw reader.invalid("HyperparameterRanges.\(name).Values must be scalars") }
+        guard let parameter = ParameterValue(json: value) else { throw reader.invalid("HyperparameterRanges.\(name).Values must be scalars (or lists of integers, such as [64, 32])") }
         return parameter
       })
     default:

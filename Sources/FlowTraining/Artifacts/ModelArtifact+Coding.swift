@@ -19,7 +19,9 @@ extension ModelArtifact {
   public static func decode(_ data: Data) throws -> ModelArtifact {
     let object: Any
     do { object = try JSONSerialization.jsonObject(with: data) } catch {
-      throw TrainingError(.invalidArtifact, "the model artifact is not valid JSON (is the file truncated?)", underlying: "\(error)")
+      // Foundation's own text (`NSCocoaErrorDomain Code=3840`) helps nobody; say where the JSON broke when it knows.
+      let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String).map { ": \($0)" } ?? ""
+      throw TrainingError(.invalidArtifact, "the model artifact is not valid JSON (is the file truncated?)\(detail)")
     }
     guard let header = object as? [String: Any] else {
       throw TrainingError(.invalidArtifact, "the model artifact is not a JSON object")
@@ -54,7 +56,7 @@ extension ModelArtifact {
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try data.write(to: url, options: .atomic)
     } catch {
-      throw TrainingError(.io, "can't write the model artifact to '\(path)'", underlying: "\(error)")
+      throw TrainingError(.io, "can't write the model artifact to '\(path)': \(FileErrorReason.reason(for: error, path: path, writing: true))")
     }
   }
 
@@ -63,7 +65,7 @@ extension ModelArtifact {
   public static func load(contentsOfFile path: String) throws -> ModelArtifact {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw TrainingError(.io, "can't read the model artifact '\(path)'", underlying: "\(error)")
+      throw TrainingError(.io, "can't read the model artifact '\(path)': \(FileErrorReason.reason(for: error, path: path))")
     }
     return try decode(data)
   }

@@ -35,7 +35,7 @@ public struct CSVReader: Sendable {
   public func read(contentsOfFile path: String) throws -> Dataset {
     let data: Data
     do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-      throw TrainingError(.io, "can't read '\(path)'", underlying: "\(error)")
+      throw TrainingError(.io, "can't read '\(path)': \(FileErrorReason.reason(for: error, path: path))")
     }
     return try read(data: data)
   }

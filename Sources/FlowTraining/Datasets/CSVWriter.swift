@@ -68,7 +68,7 @@ public enum CSVWriter {
       try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
       try data.write(to: url)
     } catch {
-      throw TrainingError(.io, "can't write '\(path)'", underlying: "\(error)")
+      throw TrainingError(.io, "can't write '\(path)': \(FileErrorReason.reason(for: error, path: path, writing: true))")
     }
   }
 }

@@ -12,10 +12,14 @@ public struct SVMParameters: HyperparameterSet {
   public var maxIterations: Int
   /// `ovo` (one binary SVM per pair of classes, voting) or `ovr` (one per class against the rest).
   public var multiclass: String
+  /// Calibrated probabilities (`probability`, default `true`, unlike scikit-learn's `False`: flow always answers
+  /// probabilities): Platt scaling fitted on 5-fold cross-validated decision values, as `SVC(probability=True)`.
+  /// With `false`, training skips those five extra fits per binary machine and the "probabilities" are vote shares.
+  public var probability: Bool
   /// Every value, defaults included.
   public let values: [String: ParameterValue]
 
-  /// Reads `C`, `gamma`, `tol`, `max_iter`, `multiclass`.
+  /// Reads `C`, `gamma`, `tol`, `max_iter`, `multiclass`, `probability`.
   /// - Throws: ``TrainingError`` (`invalid-hyperparameter`).
   public init(_ values: [String: ParameterValue] = [:]) throws {
     var given = values
@@ -31,6 +35,7 @@ public struct SVMParameters: HyperparameterSet {
     tolerance = try reader.double("tol", 1e-3, above: 0)
     maxIterations = try reader.int("max_iter", 0, min: 0)
     multiclass = try reader.string("multiclass", "ovo", allowed: ["ovo", "ovr"])
+    probability = try reader.bool("probability", true)
     try reader.finish()
     self.gamma = gamma
     var resolved = reader.resolved
@@ -44,8 +49,13 @@ public struct SVMParameters: HyperparameterSet {
 /// Multiclass problems are split into binary ones: one per pair of classes with majority voting
 /// (`ovo`, as libsvm and scikit-learn), or one per class against the rest (`ovr`). Binary problems
 /// are solved on both cores, and when the training set is small enough its whole kernel matrix is
-/// computed once and shared. ``predict(_:)`` returns vote shares (`ovo`) or softmaxed decision
-/// values (`ovr`) as "probabilities": their argmax is the predicted class.
+/// computed once and shared.
+///
+/// With `probability` (the default) each binary machine also gets a Platt sigmoid fitted on decision values
+/// from 5-fold cross-validation, and ``predict(_:)`` returns calibrated probabilities: pairwise coupling of the
+/// machines' probabilities (`ovo`, Wu, Lin and Weng's method, as libsvm and scikit-learn's `SVC(probability=True)`)
+/// or the normalised one-vs-rest probabilities (`ovr`). Without it (or for an artifact saved before calibration
+/// existed, whose machines have no sigmoid) it returns vote shares (`ovo`) or softmaxed decision values (`ovr`).
 public struct SVM: Model, Equatable {
   public typealias Parameters = SVMParameters
   /// ``Algorithm/svm``.
@@ -63,6 +73,8 @@ public struct SVM: Model, Equatable {
     public var coefficients: [Double]
     /// The bias.
     public var rho: Double
+    /// Platt's sigmoid for this machine's decision values; `nil` when trained without `probability`.
+    public var sigmoid: Sigmoid?
   }
 
   /// Distinct support vectors of all machines, row-major.
@@ -96,19 +108,27 @@ public struct SVM: Model, Equatable {
       for a in 0..<classCount { problems.append((a, -1, Array(0..<n))) }
     }
     var solutions = [SVMSolver.Solution?](repeating: nil, count: problems.count)
+    var sigmoids = [Sigmoid?](repeating: nil, count: problems.count)
     let maxIterations = parameters.maxIterations > 0 ? parameters.maxIterations : max(10_000_000, 100 * n)
     let done = Counter()
     x.values.withUnsafeBufferPointer { xs in
       let solve = { (gramPointer: UnsafeBufferPointer<Float>?) in
         solutions.withUnsafeMutableBufferPointer { out in
-          Parallel.forEach(problems.count) { k in
-            let problem = problems[k]
-            let kernel = KernelRows(data: xs, features: x.columns, indices: problem.rows, norms: norms, gamma: gamma,
-                                    gram: gramPointer, fullCount: n)
-            let labels = problem.rows.map { y[$0] == problem.positive ? 1.0 : -1.0 }
-            out[k] = SVMSolver(kernel: kernel, y: labels, c: parameters.c, tolerance: parameters.tolerance,
-                               maxIterations: maxIterations).solve()
-            progress?(TrainingProgress(iteration: done.increment(), total: problems.count))
+          sigmoids.withUnsafeMutableBufferPointer { calibrated in
+            Parallel.forEach(problems.count) { k in
+              let problem = problems[k]
+              let kernel = KernelRows(data: xs, features: x.columns, indices: problem.rows, norms: norms, gamma: gamma,
+                                      gram: gramPointer, fullCount: n)
+              let labels = problem.rows.map { y[$0] == problem.positive ? 1.0 : -1.0 }
+              out[k] = SVMSolver(kernel: kernel, y: labels, c: parameters.c, tolerance: parameters.tolerance,
+                                 maxIterations: maxIterations).solve()
+              if parameters.probability {
+                let space = KernelSpace(data: xs, features: x.columns, norms: norms, gamma: gamma, gram: gramPointer, fullCount: n)
+                calibrated[k] = Self.calibrate(rows: problem.rows, labels: labels, space: space, c: parameters.c,
+                                               tolerance: parameters.tolerance, maxIterations: maxIterations, seed: UInt64(k))
+              }
+              progress?(TrainingProgress(iteration: done.increment(), total: problems.count))
+            }
           }
         }
       }
@@ -121,14 +141,15 @@ public struct SVM: Model, Equatable {
     }
     let supportRows = (0..<n).filter { isSupport[$0] }
     let position = Dictionary(uniqueKeysWithValues: supportRows.enumerated().map { ($1, $0) })
-    let machines = zip(problems, solutions).map { problem, solution -> Machine in
+    let machines = zip(zip(problems, solutions), sigmoids).map { pair, sigmoid -> Machine in
+      let (problem, solution) = pair
       var indices: [Int] = [], coefficients: [Double] = []
       for (k, row) in problem.rows.enumerated() where solution!.alpha[k] > 0 {
         indices.append(position[row]!)
         coefficients.append(solution!.alpha[k] * (y[row] == problem.positive ? 1 : -1))
       }
       return Machine(positive: problem.positive, negative: problem.negative, supportIndices: indices,
-                     coefficients: coefficients, rho: solution!.rho)
+                     coefficients: coefficients, rho: solution!.rho, sigmoid: sigmoid)
     }
     return SVM(supportVectors: x.rows(supportRows), machines: machines, gamma: gamma, classCount: classCount,
                multiclass: classCount == 2 ? "ovo" : parameters.multiclass)
@@ -174,9 +195,11 @@ public struct SVM: Model, Equatable {
     return out
   }
 
-  /// Vote shares (`ovo`) or softmaxed decision values (`ovr`), `n × classCount`.
+  /// Calibrated probabilities when every machine has a sigmoid; otherwise vote shares (`ovo`) or softmaxed
+  /// decision values (`ovr`). `n × classCount`.
   public func predict(_ x: Matrix) -> Matrix {
     let decisions = decisionValues(x)
+    if machines.allSatisfy({ $0.sigmoid != nil }) { return calibratedProbabilities(decisions) }
     var out = Matrix(rows: x.rows, columns: classCount)
     for r in 0..<x.rows {
       if multiclass == "ovr" {

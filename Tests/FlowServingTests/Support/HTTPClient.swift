@@ -45,27 +45,54 @@ struct HTTPClient: Sendable {
     }
   }
 
-  private static func exchange(port: Int, method: String, path: String, headers: [String: String], body: Data) throws -> Reply {
+  /// Sends `bytes` exactly as given (a hand-made, possibly malformed request) and reads the answer.
+  func sendRaw(_ bytes: Data) async throws -> Reply {
+    let port = port
+    return try await withCheckedThrowingContinuation { continuation in
+      Thread {
+        continuation.resume(with: Result {
+          let fd = try Self.connect(port: port)
+          defer { close(fd) }
+          return try Self.exchange(fd: fd, request: bytes)
+        })
+      }.start()
+    }
+  }
+
+  /// A blocking TCP socket connected to 127.0.0.1:`port`, with a receive timeout.
+  static func connect(port: Int, receiveTimeout: Int = 60) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw Failure(description: "socket() failed") }
-    defer { close(fd) }
-    var timeout = timeval(tv_sec: 60, tv_usec: 0)
+    guard fd >= 0 else { throw Failure(description: "socket() failed (errno \(errno))") }
+    var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_port = in_port_t(UInt16(port).bigEndian)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
     let connected = withUnsafePointer(to: &address) {
-      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { throw Failure(description: "connect to port \(port) failed (errno \(errno))") }
+    guard connected == 0 else {
+      let code = errno
+      close(fd)
+      throw Failure(description: "connect to port \(port) failed (errno \(code))")
+    }
+    return fd
+  }
 
+  private static func exchange(port: Int, method: String, path: String, headers: [String: String], body: Data) throws -> Reply {
+    let fd = try connect(port: port)
+    defer { close(fd) }
     var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
     for (name, value) in headers { head += "\(name): \(value)\r\n" }
     if method != "GET" || !body.isEmpty { head += "Content-Length: \(body.count)\r\n" }
     head += "\r\n"
     var request = Data(head.utf8)
     request.append(body)
+    return try exchange(fd: fd, request: request)
+  }
+
+  private static func exchange(fd: Int32, request: Data) throws -> Reply {
     var sent = 0
     try request.withUnsafeBytes { bytes in
       while sent < bytes.count {
