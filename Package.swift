@@ -16,6 +16,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -24,6 +25,9 @@ let package = Package(
       .product(name: "OrderedCollections", package: "swift-collections"),
     ], swiftSettings: settings),
     .target(name: "FlowExpressions", dependencies: ["FlowCore"], swiftSettings: settings),
+    .target(name: "FlowJSONata", dependencies: [
+      "FlowCore", .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: settings),
     .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowScheduler", "Yams"], swiftSettings: settings),
     .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
     .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition"], swiftSettings: settings),
@@ -35,12 +39,14 @@ let package = Package(
     .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowCommands", dependencies: [
       "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler", "FlowServing",
+      "FlowExpressions", "FlowJSONata",
       .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ], swiftSettings: settings),
     .executableTarget(name: "flow", dependencies: ["FlowCommands"], swiftSettings: settings),
     .executableTarget(name: "flow-bench", dependencies: ["FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
     .executableTarget(name: "flow-train-bench", dependencies: ["FlowTraining"], swiftSettings: settings),
 
+    .testTarget(name: "FlowJSONataTests", dependencies: ["FlowJSONata"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: settings),
     .testTarget(name: "FlowExpressionsTests", dependencies: ["FlowExpressions"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowDefinitionTests", dependencies: ["FlowDefinition"], resources: [.copy("Fixtures")], swiftSettings: settings),
