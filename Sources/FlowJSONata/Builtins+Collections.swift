@@ -51,7 +51,7 @@ extension Builtins {
       if arr.count <= 1 { return .array(arr) }
       var items = arr.items
       for i in stride(from: items.count - 1, to: 0, by: -1) {
-        let j = Int(ev.random.next() * Double(i + 1))
+        let j = clampInt(ev.random.next() * Double(i + 1))
         items.swapAt(i, min(j, i))
       }
       return .array(JArray(items))

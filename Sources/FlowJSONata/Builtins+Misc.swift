@@ -51,12 +51,12 @@ extension Builtins {
   nonisolated(unsafe) static let formatting: [JFunction] = [
     .native("formatBase", "<n-n?:s>") { _, a, _ in
       guard let d = num(a, 0) else { return nil }
-      let radix = Int(roundHalfEven(num(a, 1) ?? 10, 0))
+      let radix = clampInt(roundHalfEven(num(a, 1) ?? 10, 0))
       if radix < 2 || radix > 36 {
         throw JSONataError(.d3100, "The radix of the formatBase function must be between 2 and 36.  It was given \(radix)")
       }
       let v = roundHalfEven(d, 0)
-      let magnitude = String(Int64(abs(v)), radix: radix)
+      let magnitude = abs(v) < 9e18 ? String(Int64(abs(v)), radix: radix) : JV.format(abs(v))
       return .string(v < 0 ? "-" + magnitude : magnitude)
     },
     .native("formatNumber", "<n-so?:s>") { ev, a, _ in

@@ -28,7 +28,7 @@ extension Builtins {
             case .array(let groups)? = o["groups"] else {
         throw JSONataError(.t1010, "The matcher function argument passed to function does not return the correct object structure")
       }
-      out.append(Regex.Match(match: match, start: Int(start), end: Int(end), groups: groups.items.compactMap(\.asString)))
+      out.append(Regex.Match(match: match, start: clampInt(start), end: clampInt(end), groups: groups.items.compactMap(\.asString)))
       guard case .function(let next)? = o["next"] else { break }
       result = try ev.apply(next, [], input: nil, env: ctx.frame)
     }

@@ -65,6 +65,7 @@ extension Builtins {
       if pad.isEmpty { pad = " " }
       let padLength = abs(width) - s.unicodeScalars.count
       guard padLength > 0 else { return .string(s) }
+      if padLength > 10_000_000 { throw JSONataError(.d1001, "Number out of range: the padding width \(width) is too large") }
       var padding = String.UnicodeScalarView()
       let padChars = Array(pad.unicodeScalars)
       for i in 0..<padLength { padding.append(padChars[i % padChars.count]) }

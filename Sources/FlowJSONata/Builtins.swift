@@ -65,7 +65,7 @@ enum Builtins {
     },
     .native("round", "<n-n?:n>") { _, a, _ in
       guard let d = num(a, 0) else { return nil }
-      return .number(roundHalfEven(d, Int(num(a, 1) ?? 0)))
+      return .number(roundHalfEven(d, max(-400, min(400, clampInt(num(a, 1) ?? 0)))))
     },
     .native("random", "<:n>") { ev, _, _ in .number(ev.random.next()) },
   ]

@@ -34,7 +34,7 @@ enum DateTimeFormat {
   }
 
   static func parts(millis: Double, offsetMinutes: Int) -> Parts {
-    let total = Int((millis + Double(offsetMinutes) * 60_000).rounded(.down))
+    let total = clampInt((millis + Double(offsetMinutes) * 60_000).rounded(.down))
     var days = total / 86_400_000
     var rem = total % 86_400_000
     if rem < 0 { rem += 86_400_000; days -= 1 }

@@ -99,11 +99,11 @@ extension DateTimePicture {
         }
       }
     }
-    var month0 = Int(components["M"] ?? 0)
+    var month0 = clampInt(components["M"] ?? 0)
     month0 = month0 > 0 ? month0 - 1 : 0
-    var day = Int(components["D"] ?? 1)
+    var day = clampInt(components["D"] ?? 1)
     if dateB {
-      let derived = utc(Int(components["Y"]!), 0) + ((components["d"] ?? 1) - 1) * dayMillis
+      let derived = utc(clampInt(components["Y"] ?? 1970), 0) + ((components["d"] ?? 1) - 1) * dayMillis
       let p = DateTimeFormat.parts(millis: derived, offsetMinutes: 0)
       month0 = p.month - 1
       day = p.day
@@ -117,7 +117,7 @@ extension DateTimePicture {
       hour = h == 12 ? 0 : h
       if components["P"] == 1 { hour += 12 }
     }
-    var millis = utc(Int(components["Y"] ?? 1970), month0, day) + hour * 3_600_000 + (components["m"] ?? 0) * 60_000
+    var millis = utc(clampInt(components["Y"] ?? 1970), month0, day) + hour * 3_600_000 + (components["m"] ?? 0) * 60_000
       + (components["s"] ?? 0) * 1000 + (components["f"] ?? 0)
     if let z = components["Z"] ?? components["z"] { millis -= z * 60_000 }
     return millis

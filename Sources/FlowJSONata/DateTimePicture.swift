@@ -211,9 +211,9 @@ enum DateTimePicture {
       if let names = m.names {
         var name: String
         if m.component == "M" || m.component == "x" {
-          name = months[Int(n) - 1]
+          name = months[max(0, min(11, clampInt(n) - 1))]
         } else if m.component == "F" {
-          name = days[Int(n)]
+          name = days[max(0, min(7, clampInt(n)))]
         } else {
           throw JSONataError(.d3133, "The 'name' modifier can only be applied to months and days in the date/time picture string, not \(m.component)")
         }

@@ -162,7 +162,7 @@ extension Evaluator {
       inputArray = JArray.sequence(input.map { [$0] } ?? [])
     }
     if predicate.kind == .number, case .number(let d)? = predicate.literal {
-      var index = Int(d.rounded(.down))
+      var index = clampInt(d.rounded(.down))
       if index < 0 { index += inputArray.count }
       if index >= 0, index < inputArray.count {
         let item = inputArray.items[index]
@@ -182,7 +182,7 @@ extension Evaluator {
       if let r = res, case .number = r, try isNumeric(r) { res = .array(JArray([r])) }
       if case .array(let a)? = res, !a.items.isEmpty, a.items.allSatisfy({ if case .number = $0 { true } else { false } }) {
         for case .number(let n) in a.items {
-          var ii = Int(n.rounded(.down))
+          var ii = clampInt(n.rounded(.down))
           if ii < 0 { ii += inputArray.count }
           if ii == index { results.items.append(item) }
         }

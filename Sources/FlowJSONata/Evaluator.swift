@@ -5,14 +5,18 @@ final class Evaluator {
   let environment: JSONataEnvironment
   let timestamp: Double
   var depth = 0
+  var steps = 0
+  let maxSteps: Int
   var maxDepth: Int
   let staticFrame: Frame
+  let stack = StackGuard()
   let random: JSONataRandom
 
   init(environment: JSONataEnvironment, staticFrame: Frame) {
     self.environment = environment
     self.timestamp = environment.clock()
     self.maxDepth = environment.maxDepth
+    self.maxSteps = environment.maxSteps ?? Int.max
     self.staticFrame = staticFrame
     self.random = environment.random
   }
@@ -20,9 +24,13 @@ final class Evaluator {
   func evaluate(_ expr: Node, _ input: JV?, _ env: Frame) throws -> JV? {
     depth += 1
     defer { depth -= 1 }
-    if depth > maxDepth {
+    if depth > maxDepth || !stack.hasRoom() {
       throw JSONataError(.u1001, "Stack overflow error: the evaluation is nested more than \(maxDepth) levels deep (infinite recursion?)",
                          position: expr.position)
+    }
+    steps += 1
+    if steps > maxSteps {
+      throw JSONataError(.u1001, "The evaluation took more than \(maxSteps) steps (an endless loop?)", position: expr.position)
     }
     var result: JV?
     switch expr.kind {
@@ -142,7 +150,7 @@ final class Evaluator {
       if size > 1e7 {
         throw fail(.d2014, "The size of the sequence allocated by the range operator (..) must not exceed 1e7.  Attempted to allocate \(JV.format(size)).")
       }
-      let start = Int(a), end = Int(b)
+      let start = clampInt(a), end = clampInt(b)
       return .array(JArray.sequence((start...end).map { .number(Double($0)) }))
     case "in":
       guard let lhs, let rhs else { return .bool(false) }

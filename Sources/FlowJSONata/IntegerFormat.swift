@@ -108,7 +108,8 @@ enum IntegerFormat {
   static let romanNumerals: [(Double, String)] = [(1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
                                                   (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
 
-  static func roman(_ value: Double) -> String {
+  static func roman(_ value: Double) throws -> String {
+    if value > 1e7 { throw JSONataError(.d1001, "Number out of range for roman numerals: \(JV.format(value))") }
     var v = value, out = ""
     for (n, s) in romanNumerals { while v >= n { out += s; v -= n } }
     return out
@@ -125,7 +126,7 @@ enum IntegerFormat {
   }
 
   static func letters(_ value: Double, _ a: Unicode.Scalar) -> String {
-    var v = Int(value), out: [Unicode.Scalar] = []
+    var v = clampInt(value), out: [Unicode.Scalar] = []
     while v > 0 {
       out.insert(Unicode.Scalar(UInt32((v - 1) % 26) + a.value)!, at: 0)
       v = (v - 1) / 26
@@ -217,14 +218,14 @@ enum IntegerFormat {
     switch format.primary {
     case .letters: out = letters(value, format.letterCase == .upper ? "A" : "a")
     case .roman:
-      out = roman(value)
+      out = try roman(value)
       if format.letterCase == .upper { out = out.uppercased() }
     case .words:
       out = words(value, ordinal: format.ordinal)
       if format.letterCase == .upper { out = out.uppercased() } else if format.letterCase == .lower { out = out.lowercased() }
     case .decimal:
       out = value < 1e21 ? String(format: "%.0f", value) : JV.format(value)
-      let padLength = format.mandatoryDigits - out.count
+      let padLength = min(format.mandatoryDigits, 10_000) - out.count
       if padLength > 0 { out = String(repeating: "0", count: padLength) + out }
       if format.zeroCode != 0x30 {
         out = String(String.UnicodeScalarView(out.unicodeScalars.map { Unicode.Scalar($0.value + format.zeroCode - 0x30) ?? $0 }))

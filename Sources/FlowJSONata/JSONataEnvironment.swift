@@ -46,17 +46,21 @@ public struct JSONataEnvironment: Sendable {
   public var stepFunctionsFunctions: Bool
   /// The deepest nesting of evaluation allowed before failing with `U1001` (guards the stack against runaway recursion).
   public var maxDepth: Int
+  /// The most evaluation steps one evaluation may take before failing with `U1001` (guards against endless loops,
+  /// such as a tail-recursive function that never stops); `nil` for no limit.
+  public var maxSteps: Int?
 
   /// Creates an environment.
   public init(clock: @escaping @Sendable () -> Double = JSONataEnvironment.systemMillis, random: JSONataRandom = .system,
               functions: [JSONataFunction] = [], allowsEval: Bool = true, stepFunctionsFunctions: Bool = false,
-              maxDepth: Int = 500) {
+              maxDepth: Int = 1000, maxSteps: Int? = 100_000_000) {
     self.clock = clock
     self.random = random
     self.functions = functions
     self.allowsEval = allowsEval
     self.stepFunctionsFunctions = stepFunctionsFunctions
     self.maxDepth = maxDepth
+    self.maxSteps = maxSteps
   }
 
   /// The environment of AWS Step Functions' JSONata mode: its extra functions bound, `$eval` unavailable.

@@ -96,7 +96,7 @@ extension Parser {
   mutating func processAST(_ expr: Node) throws(JSONataError) -> Node {
     astDepth += 1
     defer { astDepth -= 1 }
-    if astDepth > Parser.maxDepth {
+    if astDepth > Parser.maxDepth || !stack.hasRoom() {
       throw JSONataError(.u1001, "The expression is nested too deeply (more than \(Parser.maxDepth) levels)", position: expr.position)
     }
     var result: Node

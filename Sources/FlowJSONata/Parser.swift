@@ -25,6 +25,7 @@ struct Parser {
   var ancestorIndex = 0
   var ancestry: [Node] = []
   var astDepth = 0
+  let stack = StackGuard()
 
   /// Parses and post-processes `source`.
   static func parse(_ source: String) throws(JSONataError) -> Node {
@@ -74,7 +75,7 @@ struct Parser {
   mutating func expression(_ rbp: Int) throws(JSONataError) -> Node {
     depth += 1
     defer { depth -= 1 }
-    if depth > Parser.maxDepth {
+    if depth > Parser.maxDepth || !stack.hasRoom() {
       throw JSONataError(.u1001, "The expression is nested too deeply (more than \(Parser.maxDepth) levels)",
                          position: token.position)
     }

@@ -16,7 +16,7 @@ enum StepFunctionsFunctions {
       guard size >= 1, size == size.rounded() else {
         throw JSONataError(.init("States.QueryEvaluationError"), "The size argument of $partition must be a positive integer")
       }
-      let n = Int(size)
+      let n = clampInt(size)
       var out: [JV] = []
       var i = 0
       while i < arr.count {

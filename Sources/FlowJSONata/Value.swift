@@ -128,3 +128,11 @@ func deepEqual(_ a: JV?, _ b: JV?) -> Bool {
   default: return false
   }
 }
+
+/// A double as an `Int`, saturating instead of trapping (NaN becomes 0): user numbers may be anything.
+func clampInt(_ d: Double) -> Int {
+  if d.isNaN { return 0 }
+  if d >= 9.0e15 { return 9_000_000_000_000_000 }
+  if d <= -9.0e15 { return -9_000_000_000_000_000 }
+  return Int(d)
+}
