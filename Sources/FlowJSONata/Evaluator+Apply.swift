@@ -113,8 +113,7 @@ extension Evaluator {
       return .function(JFunction(.lambda(node: lambdaNode, input: lambdaInput, frame: partialFrame, params: unbound)))
     }
     var full = args
-    let arity = max(f.arity, args.count)
-    while full.count < arity { holes.append(full.count); full.append(nil) }
+    while full.count < f.arity { full.append(nil) }
     return .function(JFunction(.partial(f, args: full, holes: holes)))
   }
 

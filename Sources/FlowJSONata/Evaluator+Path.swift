@@ -8,6 +8,9 @@ extension Evaluator {
     } else {
       inputSequence = JArray.sequence(input.map { [$0] } ?? [])
     }
+    // jsonata-js wraps an undefined input as a one-item sequence holding undefined, so a first step that does not
+    // need its input (a function call, a constructor) still runs once.
+    let undefinedInput = input == nil && expr.steps[0].kind != .variable
     var resultSequence: JV?
     var isTupleStream = false
     var tupleBindings: JArray?
@@ -18,7 +21,8 @@ extension Evaluator {
       } else if isTupleStream {
         tupleBindings = try evaluateTupleStep(step, inputSequence, tupleBindings, env)
       } else {
-        resultSequence = .array(try evaluateStep(step, inputSequence, env, lastStep: ii == expr.steps.count - 1))
+        resultSequence = .array(try evaluateStep(step, inputSequence, env, lastStep: ii == expr.steps.count - 1,
+                                                 undefinedItem: ii == 0 && undefinedInput))
       }
       if !isTupleStream {
         guard let r = resultSequence else { break }
@@ -59,14 +63,15 @@ extension Evaluator {
     return resultSequence
   }
 
-  func evaluateStep(_ expr: Node, _ input: JArray, _ env: Frame, lastStep: Bool) throws -> JArray {
+  func evaluateStep(_ expr: Node, _ input: JArray, _ env: Frame, lastStep: Bool, undefinedItem: Bool = false) throws -> JArray {
     if expr.kind == .sort {
       var result = try evaluateSort(expr, input, env)
       if let stages = expr.stages { result = try evaluateStages(stages, result, env) }
       return result
     }
     var results: [JV] = []
-    for item in input.items {
+    let items: [JV?] = undefinedItem ? [nil] : input.items
+    for item in items {
       var res = try evaluate(expr, item, env)
       if let stages = expr.stages {
         for case .filter(let p, _) in stages { res = try evaluateFilter(p, res, env) }
@@ -246,8 +251,13 @@ extension Evaluator {
     var input = input
     if case .array(let a)? = input, a.outerWrapper, let first = a.items.first { input = first }
     let results = JArray.sequence()
-    guard case .object(let o)? = input else { return .array(results) }
-    for (_, value) in o.pairs {
+    let values: [JV]
+    switch input {
+    case .object(let o)?: values = o.pairs.map(\.1)
+    case .array(let a)?: values = a.items   // JavaScript sees an array as an object keyed "0", "1", …
+    default: return .array(results)
+    }
+    for value in values {
       if case .array = value {
         var flat: [JV] = []
         flatten(value, into: &flat)

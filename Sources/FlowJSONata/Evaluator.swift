@@ -196,9 +196,10 @@ final class Evaluator {
     if case .array(let a)? = input { items = a.items } else { items = input.map { [$0] } ?? [] }
     if items.isEmpty { items = [nil] }
     for item in items {
-      let itemEnv = reduce ? frame(from: item!.asObject!, env) : env
+      let tuple = reduce ? item?.asObject : nil
+      let itemEnv = tuple.map { frame(from: $0, env) } ?? env
       for (pairIndex, pair) in pairs.enumerated() {
-        let key = try evaluate(pair.0, reduce ? item!.asObject!["@"] : item, itemEnv)
+        let key = try evaluate(pair.0, reduce ? tuple?["@"] : item, itemEnv)
         guard let key else { continue }
         guard case .string(let k) = key else {
           throw JSONataError(.t1003, "Key in object structure must evaluate to a string; got: \(describe(key))", position: position)

@@ -145,9 +145,12 @@ enum NumberFormat {
     if pic.minimumExponentSize != 0 {
       let maxMantissa = pow(10, Double(pic.scalingFactor)), minMantissa = pow(10, Double(pic.scalingFactor - 1))
       var e = 0
-      if mantissa != 0 {
+      if mantissa != 0 && mantissa.isFinite {
+        let sign: Double = mantissa < 0 ? -1 : 1
+        mantissa = abs(mantissa)
         while mantissa < minMantissa { mantissa *= 10; e -= 1 }
         while mantissa > maxMantissa { mantissa /= 10; e += 1 }
+        mantissa *= sign
       }
       exponent = e
     }
