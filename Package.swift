@@ -44,6 +44,7 @@ let package = Package(
     ], swiftSettings: settings),
     .executableTarget(name: "flow", dependencies: ["FlowCommands"], swiftSettings: settings),
     .executableTarget(name: "flow-bench", dependencies: ["FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
+    .executableTarget(name: "flow-jsonata-bench", dependencies: ["FlowCore", "FlowJSONata"], swiftSettings: settings),
     .executableTarget(name: "flow-train-bench", dependencies: ["FlowTraining"], swiftSettings: settings),
 
     .testTarget(name: "FlowJSONataTests", dependencies: ["FlowJSONata"], resources: [.copy("Fixtures")], swiftSettings: settings),

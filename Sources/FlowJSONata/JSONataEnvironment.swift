@@ -53,7 +53,7 @@ public struct JSONataEnvironment: Sendable {
   /// Creates an environment.
   public init(clock: @escaping @Sendable () -> Double = JSONataEnvironment.systemMillis, random: JSONataRandom = .system,
               functions: [JSONataFunction] = [], allowsEval: Bool = true, stepFunctionsFunctions: Bool = false,
-              maxDepth: Int = 1000, maxSteps: Int? = 100_000_000) {
+              maxDepth: Int = 1000, maxSteps: Int? = 10_000_000) {
     self.clock = clock
     self.random = random
     self.functions = functions

@@ -5,7 +5,7 @@ import Testing
 
 @Suite struct JSONataExpressionTests {
   func eval(_ source: String, _ input: JSONValue? = nil, bindings: [String: JSONValue] = [:],
-            environment: JSONataEnvironment = JSONataEnvironment()) throws -> JSONValue? {
+            environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONValue? {
     try JSONataExpression(source).evaluate(input, bindings: bindings, environment: environment)
   }
 
@@ -13,10 +13,8 @@ import Testing
     do {
       _ = try eval(source, input, environment: environment)
       return nil
-    } catch let error as JSONataError {
-      return error.code.rawValue
     } catch {
-      return "\(error)"
+      return error.code.rawValue
     }
   }
 
@@ -97,5 +95,41 @@ import Testing
       .double((args.first??.doubleValue ?? 0) * 2)
     }
     #expect(try eval("$double(21)", environment: JSONataEnvironment(functions: [double])) == 42)
+  }
+
+  /// Errors, not crashes, on a 512 KiB secondary-thread stack (the stack guard, not only the depth limits).
+  @Test func smallThreadStackGivesErrorsNotCrashes() {
+    final class Outcome: @unchecked Sendable {  // written by the thread, read after the semaphore
+      var codes: [String?] = []
+    }
+    let outcome = Outcome()
+    let done = DispatchSemaphore(value: 0)
+    let thread = Thread {
+      let sources = [
+        String(repeating: "(", count: 40_000) + "1" + String(repeating: ")", count: 40_000),
+        "($f := function($x) { 1 + $f($x) }; $f(1))",
+        "($f := function($x) { [$f($x)] }; $f(1))",
+      ]
+      for source in sources {
+        do {
+          _ = try JSONataExpression(source).evaluate(nil, environment: JSONataEnvironment(maxDepth: 100_000))
+          outcome.codes.append(nil)
+        } catch let error as JSONataError {
+          outcome.codes.append(error.code.rawValue)
+        } catch {
+          outcome.codes.append("\(error)")
+        }
+      }
+      done.signal()
+    }
+    thread.stackSize = 512 * 1024
+    thread.start()
+    done.wait()
+    #expect(outcome.codes == ["U1001", "U1001", "U1001"])
+  }
+
+  @Test func endlessTailLoopStopsAtTheStepLimit() {
+    let env = JSONataEnvironment(maxSteps: 100_000)
+    #expect(errorCode("($f := function($x) { $f($x) }; $f(1))", environment: env) == "U1001")
   }
 }
