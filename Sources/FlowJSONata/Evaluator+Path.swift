@@ -9,8 +9,8 @@ extension Evaluator {
       inputSequence = JArray.sequence(input.map { [$0] } ?? [])
     }
     // jsonata-js wraps an undefined input as a one-item sequence holding undefined, so a first step that does not
-    // need its input (a function call, a constructor) still runs once.
-    let undefinedInput = input == nil && expr.steps[0].kind != .variable
+    // need its input (a variable, a function call, a constructor) still runs once.
+    let undefinedInput = input == nil
     var resultSequence: JV?
     var isTupleStream = false
     var tupleBindings: JArray?
