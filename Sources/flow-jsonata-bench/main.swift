@@ -23,6 +23,7 @@ func makeInput() -> JSONValue {
 }
 
 let cases: [(String, String)] = [
+  ("baseline: input only", "1"),
   ("path with predicate", "Account.Order.Product[Price > 50].SKU"),
   ("$map with lambda", "$map(numbers, function($v) { $v * 2 })"),
   ("$sum over 10,000 numbers", "$sum(numbers)"),
