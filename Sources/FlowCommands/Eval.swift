@@ -17,13 +17,13 @@ extension Flow {
 
     @Option(name: .customLong("jsonata"), help: "A file holding the JSONata expression.", completion: .file())
     var jsonataFile: String?
-    @Option(name: .customLong("jsonata-expr"), help: "The JSONata expression itself.")
+    @Option(name: .customLong("jsonata-expr"), parsing: .unconditional, help: "The JSONata expression itself.")
     var jsonataExpression: String?
     @Option(name: .customLong("jsonpath"), help: "A JSONPath to evaluate instead (for example '$.a').")
     var jsonPath: String?
     @Option(name: .customLong("input-file"), help: "The input document (JSON). Absent: the input is undefined.", completion: .file())
     var inputFile: String?
-    @Option(name: .customLong("input"), help: "The input document as JSON text.")
+    @Option(name: .customLong("input"), parsing: .unconditional, help: "The input document as JSON text.")
     var input: String?
     @Option(name: .customLong("bindings-file"), help: "A JSON object whose keys are bound as variables.", completion: .file())
     var bindingsFile: String?
