@@ -73,7 +73,7 @@ final class Evaluator {
     case .partial: result = try evaluatePartial(expr, input, env)
     case .apply: result = try evaluateApply(expr, input, env)
     case .transform: result = evaluateTransform(expr, env)
-    case .sort, .placeholder:
+    case .sort, .placeholder, .end:
       throw JSONataError(.s0206, "Unknown expression type", position: expr.position)
     }
     if let predicates = expr.predicate {

@@ -14,6 +14,8 @@ final class Node {
     case path, binary, unary, name, string, number, value, wildcard, descendant, parent
     case condition, coalesce, elvis, block, bind, regex, function, partial, variable, lambda
     case apply, sort, transform, placeholder
+    /// The end of the text where an operand was expected: an error (S0207) unless a missing token is reported first.
+    case end
   }
   enum Stage {
     case filter(Node, position: Int)

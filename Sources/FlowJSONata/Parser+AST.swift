@@ -184,6 +184,8 @@ extension Parser {
       result = expr
     case .path, .bind, .apply, .sort:
       result = expr
+    case .end:
+      throw JSONataError(.s0207, "Unexpected end of expression", position: expr.position)
     }
     if expr.keepArray { result.keepArray = true }
     return result

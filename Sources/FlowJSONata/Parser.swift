@@ -95,7 +95,7 @@ struct Parser {
   private mutating func nud(_ t: Token) throws(JSONataError) -> Node {
     switch t.kind {
     case .end:
-      throw JSONataError(.s0207, "Unexpected end of expression", position: t.position)
+      return Node(.end, "(end)", position: t.position)
     case .name: return Node(.name, t.text, position: t.position)
     case .variable: return Node(.variable, t.text, position: t.position)
     case .string:
