@@ -6,11 +6,10 @@ struct Signature {
     var regex = ""
     var type = ""
     var context = false
-    var contextRegex: NSRegularExpression?
+    var contextRegex: Bool?
     var subtype: String?
   }
   let params: [Param]
-  let regex: NSRegularExpression
   let text: String
 
   init(_ signature: String, position: Int = 0) throws(JSONataError) {
@@ -45,7 +44,7 @@ struct Signature {
       case "-":
         if var prev = params.popLast() {
           prev.context = true
-          prev.contextRegex = try? NSRegularExpression(pattern: "^" + prev.regex)
+          prev.contextRegex = true
           prev.regex += "?"
           params.append(prev)
         }
@@ -74,8 +73,6 @@ struct Signature {
       position += 1
     }
     self.params = params
-    let pattern = "^" + params.map { "(\($0.regex))" }.joined() + "$"
-    regex = try! NSRegularExpression(pattern: pattern)
   }
 
   static func symbol(_ v: JV?) -> Character {
@@ -92,21 +89,55 @@ struct Signature {
   }
 
   /// Checks `args` against the signature; returns them with context values filled in and singletons wrapped as arrays.
+  /// Matches the argument symbols against the parameters the way the signature's regex would (greedy, with
+  /// backtracking), without running a regex on every call: how many symbols each parameter takes.
+  private func matchCounts(_ symbols: [Character]) -> [Int]? {
+    let shapes: [(set: Set<Character>, quantifier: Character?)] = params.map { p in
+      var r = p.regex
+      var q: Character?
+      if let last = r.last, last == "?" || last == "+" { q = last; r.removeLast() }
+      let set = r.hasPrefix("[") ? Set(r.dropFirst().dropLast()) : Set(r)
+      return (set, q)
+    }
+    var counts = [Int](repeating: 0, count: params.count)
+    func match(_ p: Int, _ i: Int) -> Bool {
+      if p == shapes.count { return i == symbols.count }
+      let shape = shapes[p]
+      var maxTake = 0
+      while i + maxTake < symbols.count, shape.set.contains(symbols[i + maxTake]) {
+        maxTake += 1
+        if shape.quantifier != "+" { break }
+      }
+      let minTake = shape.quantifier == nil || shape.quantifier == "+" ? 1 : 0
+      if maxTake < minTake { return false }
+      var take = maxTake
+      while take >= minTake {
+        counts[p] = take
+        if match(p + 1, i + take) { return true }
+        take -= 1
+      }
+      return false
+    }
+    return match(0, 0) ? counts : nil
+  }
+
   func validate(_ args: [JV?], context: JV?, name: String) throws -> [JV?] {
-    let supplied = String(args.map(Signature.symbol))
-    let ns = supplied as NSString
-    guard let match = regex.firstMatch(in: supplied, range: NSRange(location: 0, length: ns.length)) else {
-      throw validationError(args, supplied, name: name)
+    let symbols = args.map(Signature.symbol)
+    guard let counts = matchCounts(symbols) else {
+      throw validationError(args, String(symbols), name: name)
     }
     var validated: [JV?] = []
     var argIndex = 0
+    var symbolIndex = 0
     for (index, param) in params.enumerated() {
-      let r = match.range(at: index + 1)
-      let m = r.location == NSNotFound ? "" : ns.substring(with: r)
+      let m = String(symbols[symbolIndex..<(symbolIndex + counts[index])])
+      symbolIndex += counts[index]
       if m.isEmpty {
-        if param.context, let cr = param.contextRegex {
-          let ct = String(Signature.symbol(context))
-          if cr.firstMatch(in: ct, range: NSRange(location: 0, length: 1)) != nil {
+        if param.context, param.contextRegex != nil {
+          let contextSymbol = Signature.symbol(context)
+          let base = param.regex.dropLast()   // without the "?" that "-" added
+          let accepts = base.hasPrefix("[") ? base.dropFirst().dropLast().contains(contextSymbol) : base.contains(contextSymbol)
+          if accepts {
             validated.append(context)
           } else {
             throw JSONataError(.t0411, "Context value is not a compatible type with argument \(argIndex + 1) of function \(name)",

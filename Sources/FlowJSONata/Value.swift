@@ -30,6 +30,11 @@ final class JObject {
 
   init() {}
   init(_ pairs: [(String, JV)]) { for (k, v) in pairs { self[k] = v } }
+  /// From keys known to be distinct (those of a JSON object), without checking them again.
+  init(distinctKeys keys: [String], values: [String: JV]) {
+    self.keys = keys
+    self.values = values
+  }
 
   subscript(key: String) -> JV? {
     get { values[key] }
@@ -78,9 +83,10 @@ extension JV {
     case .string(let s): self = .string(s)
     case .array(let items): self = .array(JArray(items.map(JV.init)))
     case .object(let members):
-      let o = JObject()
-      for (k, v) in members { o[k] = JV(v) }
-      self = .object(o)
+      var values: [String: JV] = [:]
+      values.reserveCapacity(members.count)
+      for (k, v) in members { values[k] = JV(v) }
+      self = .object(JObject(distinctKeys: Array(members.keys), values: values))
     }
   }
 
