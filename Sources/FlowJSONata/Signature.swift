@@ -6,10 +6,11 @@ struct Signature {
     var regex = ""
     var type = ""
     var context = false
-    var contextRegex: Bool?
     var subtype: String?
   }
   let params: [Param]
+  /// Each parameter as the symbols it accepts and its quantifier (`?`, `+` or none), for matching.
+  let shapes: [(set: Set<Character>, quantifier: Character?)]
   let text: String
 
   init(_ signature: String, position: Int = 0) throws(JSONataError) {
@@ -44,7 +45,6 @@ struct Signature {
       case "-":
         if var prev = params.popLast() {
           prev.context = true
-          prev.contextRegex = true
           prev.regex += "?"
           params.append(prev)
         }
@@ -73,6 +73,12 @@ struct Signature {
       position += 1
     }
     self.params = params
+    shapes = params.map { p in
+      var r = p.regex
+      var q: Character?
+      if let last = r.last, last == "?" || last == "+" { q = last; r.removeLast() }
+      return (r.hasPrefix("[") ? Set(r.dropFirst().dropLast()) : Set(r), q)
+    }
   }
 
   static func symbol(_ v: JV?) -> Character {
@@ -92,13 +98,6 @@ struct Signature {
   /// Matches the argument symbols against the parameters the way the signature's regex would (greedy, with
   /// backtracking), without running a regex on every call: how many symbols each parameter takes.
   private func matchCounts(_ symbols: [Character]) -> [Int]? {
-    let shapes: [(set: Set<Character>, quantifier: Character?)] = params.map { p in
-      var r = p.regex
-      var q: Character?
-      if let last = r.last, last == "?" || last == "+" { q = last; r.removeLast() }
-      let set = r.hasPrefix("[") ? Set(r.dropFirst().dropLast()) : Set(r)
-      return (set, q)
-    }
     var counts = [Int](repeating: 0, count: params.count)
     func match(_ p: Int, _ i: Int) -> Bool {
       if p == shapes.count { return i == symbols.count }
@@ -133,7 +132,7 @@ struct Signature {
       let m = String(symbols[symbolIndex..<(symbolIndex + counts[index])])
       symbolIndex += counts[index]
       if m.isEmpty {
-        if param.context, param.contextRegex != nil {
+        if param.context {
           let contextSymbol = Signature.symbol(context)
           let base = param.regex.dropLast()   // without the "?" that "-" added
           let accepts = base.hasPrefix("[") ? base.dropFirst().dropLast().contains(contextSymbol) : base.contains(contextSymbol)
