@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -27,6 +28,9 @@ let package = Package(
       .product(name: "OrderedCollections", package: "swift-collections"),
     ], swiftSettings: settings),
     .target(name: "FlowExpressions", dependencies: ["FlowCore"], swiftSettings: settings),
+    .target(name: "FlowJSONata", dependencies: [
+      "FlowCore", .product(name: "Crypto", package: "swift-crypto"),
+    ], swiftSettings: settings),
     .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowScheduler", "Yams"], swiftSettings: settings),
     .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
     .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
@@ -42,14 +46,17 @@ let package = Package(
     .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowCommands", dependencies: [
       "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler", "FlowServing",
+      "FlowExpressions", "FlowJSONata",
       .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: settings),
     // Test-only helpers: an in-memory store, a manual clock, scripted steps, the `flow` binary and temporary folders.
     .target(name: "FlowTesting", dependencies: ["FlowCore", "FlowExecutor"], swiftSettings: settings),
     .executableTarget(name: "flow", dependencies: ["FlowCommands"], swiftSettings: settings),
     .executableTarget(name: "flow-bench", dependencies: ["FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
+    .executableTarget(name: "flow-jsonata-bench", dependencies: ["FlowCore", "FlowJSONata"], swiftSettings: settings),
     .executableTarget(name: "flow-train-bench", dependencies: ["FlowTraining"], swiftSettings: settings),
 
+    .testTarget(name: "FlowJSONataTests", dependencies: ["FlowJSONata"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: settings),
     .testTarget(name: "FlowExpressionsTests", dependencies: ["FlowExpressions"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowDefinitionTests", dependencies: ["FlowDefinition"], resources: [.copy("Fixtures")], swiftSettings: settings),

@@ -1,0 +1,144 @@
+import FlowCore
+
+/// An array inside the evaluator. A class, because jsonata's sequences carry flags and are built up in place.
+final class JArray {
+  var items: [JV]
+  /// A sequence produced by path navigation (flattened, and a singleton collapses to its item).
+  var isSequence = false
+  /// A singleton sequence that must stay an array (`[]` in a path).
+  var keepSingleton = false
+  /// An array built by an array constructor: it is not flattened by the next path step.
+  var cons = false
+  /// The input array wrapped as a one-item sequence, so `$` sees the whole array.
+  var outerWrapper = false
+  /// A stream of tuples (objects holding `@` and bound variables).
+  var tupleStream = false
+
+  init(_ items: [JV] = [], sequence: Bool = false) {
+    self.items = items
+    self.isSequence = sequence
+  }
+
+  static func sequence(_ items: [JV] = []) -> JArray { JArray(items, sequence: true) }
+  var count: Int { items.count }
+}
+
+/// An object inside the evaluator, keeping the order in which keys were first set.
+final class JObject {
+  private(set) var keys: [String] = []
+  private(set) var values: [String: JV] = [:]
+
+  init() {}
+  init(_ pairs: [(String, JV)]) { for (k, v) in pairs { self[k] = v } }
+  /// From keys known to be distinct (those of a JSON object), without checking them again.
+  init(distinctKeys keys: [String], values: [String: JV]) {
+    self.keys = keys
+    self.values = values
+  }
+
+  subscript(key: String) -> JV? {
+    get { values[key] }
+    set {
+      if let newValue {
+        if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+      } else if values.removeValue(forKey: key) != nil {
+        keys.removeAll { $0 == key }
+      }
+    }
+  }
+  var count: Int { keys.count }
+  var isEmpty: Bool { keys.isEmpty }
+  var pairs: [(String, JV)] { keys.map { ($0, values[$0]!) } }
+  func copy() -> JObject { let o = JObject(); o.keys = keys; o.values = values; return o }
+}
+
+/// A value inside the evaluator; `nil` (as `JV?`) is JSONata's *undefined*.
+enum JV {
+  case null
+  case bool(Bool)
+  case number(Double)
+  case string(String)
+  case array(JArray)
+  case object(JObject)
+  case function(JFunction)
+
+  var isArray: Bool { if case .array = self { true } else { false } }
+  var asArray: JArray? { if case .array(let a) = self { a } else { nil } }
+  var asObject: JObject? { if case .object(let o) = self { o } else { nil } }
+  var asNumber: Double? { if case .number(let d) = self { d } else { nil } }
+  var asString: String? { if case .string(let s) = self { s } else { nil } }
+  var asFunction: JFunction? { if case .function(let f) = self { f } else { nil } }
+  var isFunction: Bool { asFunction != nil }
+  var isSequence: Bool { asArray?.isSequence ?? false }
+}
+
+extension JV {
+  /// Converts a JSON value into the evaluator's representation.
+  init(_ json: JSONValue) {
+    switch json {
+    case .null: self = .null
+    case .bool(let b): self = .bool(b)
+    case .int(let i): self = .number(Double(i))
+    case .double(let d): self = .number(d)
+    case .string(let s): self = .string(s)
+    case .array(let items): self = .array(JArray(items.map(JV.init)))
+    case .object(let members):
+      var values: [String: JV] = [:]
+      values.reserveCapacity(members.count)
+      for (k, v) in members { values[k] = JV(v) }
+      self = .object(JObject(distinctKeys: Array(members.keys), values: values))
+    }
+  }
+
+  /// The JSON form of the value: functions become empty strings' absence (dropped), as JSON.stringify does.
+  func toJSON() throws(JSONataError) -> JSONValue? {
+    switch self {
+    case .null: return .null
+    case .bool(let b): return .bool(b)
+    case .number(let d):
+      guard d.isFinite else { throw JSONataError(.d1001, "Number out of range: \(JV.format(d))") }
+      if d == d.rounded(), abs(d) < 9.007199254740992e15 { return .int(Int(d)) }
+      return .double(d)
+    case .string(let s): return .string(s)
+    case .array(let a):
+      var out: [JSONValue] = []
+      out.reserveCapacity(a.count)
+      for item in a.items { out.append(try item.toJSON() ?? .null) }
+      return .array(out)
+    case .object(let o):
+      var out = JSONObject()
+      for (k, v) in o.pairs { if let j = try v.toJSON() { out[k] = j } }
+      return .object(out)
+    case .function: return nil
+    }
+  }
+}
+
+/// Equality of values as JSONata's `=` sees it (deep for arrays and objects).
+func deepEqual(_ a: JV?, _ b: JV?) -> Bool {
+  switch (a, b) {
+  case (nil, nil): return true
+  case (.null?, .null?): return true
+  case let (.bool(x)?, .bool(y)?): return x == y
+  case let (.number(x)?, .number(y)?): return x == y
+  case let (.string(x)?, .string(y)?): return x == y
+  case let (.array(x)?, .array(y)?):
+    guard x.count == y.count else { return false }
+    for i in 0..<x.count where !deepEqual(x.items[i], y.items[i]) { return false }
+    return true
+  case let (.object(x)?, .object(y)?):
+    guard x.count == y.count else { return false }
+    for (k, v) in x.pairs { guard let w = y[k], deepEqual(v, w) else { return false } }
+    return true
+  case let (.function(x)?, .function(y)?): return x === y
+  default: return false
+  }
+}
+
+/// A double as an `Int`, saturating instead of trapping (NaN becomes 0): user numbers may be anything.
+func clampInt(_ d: Double) -> Int {
+  if d.isNaN { return 0 }
+  if d >= 9.0e15 { return 9_000_000_000_000_000 }
+  if d <= -9.0e15 { return -9_000_000_000_000_000 }
+  return Int(d)
+}
