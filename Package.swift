@@ -26,16 +26,17 @@ let package = Package(
     .target(name: "FlowCore", dependencies: [
       .product(name: "Logging", package: "swift-log"),
       .product(name: "OrderedCollections", package: "swift-collections"),
+      .product(name: "Crypto", package: "swift-crypto"),
     ], swiftSettings: settings),
     .target(name: "FlowExpressions", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowJSONata", dependencies: [
-      "FlowCore", .product(name: "Crypto", package: "swift-crypto"),
+      "FlowCore",
     ], swiftSettings: settings),
     .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowScheduler", "Yams"], swiftSettings: settings),
     .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
     .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowSteps", dependencies: ["FlowCore", "FlowTraining", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
-    .target(name: "FlowTraining", exclude: ["ARTIFACTS.md"], swiftSettings: settings),
+    .target(name: "FlowTraining", dependencies: ["FlowCore"], exclude: ["ARTIFACTS.md"], swiftSettings: settings),
     .target(name: "FlowServing", dependencies: [
       "FlowCore", "FlowTraining", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

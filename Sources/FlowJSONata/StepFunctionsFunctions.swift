@@ -43,7 +43,7 @@ enum StepFunctionsFunctions {
     .native("hash", "<s-s?:s>") { _, a, _ in
       guard let s = Builtins.str(a, 0) else { return nil }
       let algorithm = Builtins.str(a, 1) ?? "SHA-256"
-      guard let digest = Digest.hex(Array(s.utf8), algorithm: algorithm) else {
+      guard let digest = HashAlgorithm(rawValue: algorithm)?.hexDigest(Array(s.utf8)) else {
         throw JSONataError(.init("States.QueryEvaluationError"), "Unsupported hash algorithm: \(algorithm)")
       }
       return .string(digest)

@@ -125,28 +125,8 @@ extension Schedule {
     return "use an IANA name such as Europe/Paris, America/New_York or UTC"
   }
 
-  /// The candidate within edit distance max(2, a third of its length) of `word`, if any; the closest wins.
+  /// The candidate most like `word` (FlowCore's "did you mean" rule).
   static func closest(to word: String, in candidates: [String]) -> String? {
-    let lowered = Array(word.lowercased())
-    var best: (candidate: String, distance: Int)?
-    for candidate in candidates {
-      let target = Array(candidate.lowercased())
-      guard abs(target.count - lowered.count) <= 3 else { continue }
-      let distance = editDistance(lowered, target)
-      if distance <= max(2, target.count / 3), distance < (best?.distance ?? .max) { best = (candidate, distance) }
-    }
-    return best?.candidate
-  }
-
-  private static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    var previous = Array(0...b.count)
-    for (i, x) in a.enumerated() {
-      var current = [i + 1]
-      for (j, y) in b.enumerated() {
-        current.append(Swift.min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
-      }
-      previous = current
-    }
-    return previous[b.count]
+    candidates.closestMatch(to: word)
   }
 }

@@ -91,9 +91,14 @@ import Testing
       if !process.isRunning { break }
       kill(process.processIdentifier, SIGKILL)
       process.waitUntilExit()
+      if process.terminationReason == .exit { break }  // it finished just before the kill
       kills += 1
-      let id = try #require(try FlowBinary.run(["status", "--json", "--store", "flow.db"], in: directory).stdout
-        .data(using: .utf8).flatMap { try JSONValue(parsing: String(decoding: $0, as: UTF8.self)) }?.arrayValue?.first?["executionId"]?.stringValue)
+      let listed = try JSONValue(parsing: FlowBinary.run(["status", "--json", "--store", "flow.db"], in: directory).stdout)
+      guard let id = listed.arrayValue?.first?["executionId"]?.stringValue else {
+        // Killed before the execution was created: start it again.
+        process = try FlowBinary.start(["run", "p.yaml", "--input", Self.input, "--json", "--store", "flow.db", "--quiet"], in: directory)
+        continue
+      }
       process = try FlowBinary.start(["resume", id, "--json", "--store", "flow.db", "--quiet"], in: directory)
     }
     process.waitUntilExit()

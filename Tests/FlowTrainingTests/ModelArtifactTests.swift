@@ -104,12 +104,21 @@ import Testing
     #expect(try artifact.predict(unseen).labels?.count == 1)
   }
 
-  @Test func trainingDataHash_dependsOnData() throws {
+  /// The caller's fingerprint sees the training rows' canonical text: equal data, equal text; other data, other text.
+  @Test func trainingDataFingerprint_isTheCallersHashOfTheCanonicalText() throws {
     let data = Self.table.removing("amount")
-    let a = try Trainer.train(TrainingConfiguration(algorithm: .knn, target: "label"), on: data)
-    let b = try Trainer.train(TrainingConfiguration(algorithm: .knn, target: "label"), on: data.rows(Array(0..<100)))
+    let texts = TextLog()
+    let hash: (String) -> String = { texts.append($0); return "h\($0.count)" }
+    let a = try Trainer.train(TrainingConfiguration(algorithm: .knn, target: "label"), on: data, fingerprint: hash)
+    let b = try Trainer.train(TrainingConfiguration(algorithm: .knn, target: "label"), on: data.rows(Array(0..<100)), fingerprint: hash)
+    let again = try Trainer.train(TrainingConfiguration(algorithm: .knn, target: "label"), on: data, fingerprint: hash)
     #expect(a.trainingData.sha256 != b.trainingData.sha256)
-    #expect(a.trainingData.sha256.count == 64)
-    #expect(SHA256.hex("abc".utf8) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+    #expect(a.trainingData.sha256 == again.trainingData.sha256)
+    #expect(try Trainer.train(TrainingConfiguration(algorithm: .knn, target: "label"), on: data).trainingData.sha256 == "")
   }
+}
+
+final class TextLog: @unchecked Sendable {
+  private(set) var all: [String] = []  // used from one test at a time
+  func append(_ text: String) { all.append(text) }
 }

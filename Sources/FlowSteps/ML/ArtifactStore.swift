@@ -28,7 +28,7 @@ struct ArtifactStore: Sendable {
   ///   - inputs: the hashes of the artifacts (or files) it was made from.
   /// - Throws: ``StepFailure`` (`Artifacts.WriteFailed`) when the file can't be written or recorded.
   func store(_ data: Data, ext: String, kind: String, inputs: [String], context: StepContext) throws -> StoredArtifact {
-    let hash = SHA256Digest.hex(data)
+    let hash = HashAlgorithm.sha256.hexDigest(data)
     let directory = root.appendingPathComponent("sha256").appendingPathComponent(String(hash.prefix(2)))
     let file = directory.appendingPathComponent("\(hash).\(ext)")
     do {
@@ -57,6 +57,6 @@ struct ArtifactStore: Sendable {
   func hash(ofFileAt path: String) -> String? {
     let name = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
     if path.contains("/sha256/"), name.count == 64, name.allSatisfy(\.isHexDigit) { return name }
-    return try? SHA256Digest.hex(ofFileAt: path)
+    return try? HashAlgorithm.sha256.hexDigest(ofFileAt: path)
   }
 }

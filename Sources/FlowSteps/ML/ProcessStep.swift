@@ -32,7 +32,7 @@ public struct ProcessStep: Step {
     let schema = try parameters["Schema"].map(DatasetSchema.init)
 
     var dataset = try readCSV(source, step: "Process")
-    let datasetHash = try SHA256Digest.hex(ofFileAt: source)
+    let datasetHash = try HashAlgorithm.sha256.hexDigest(ofFileAt: source)
     if let schema { dataset = try schema.check(dataset, file: source) }
     let targetColumn = try mapTrainingErrors("Process", file: source) { try dataset.column(named: target) }
     let features = dataset.columnNames.filter { $0 != target }

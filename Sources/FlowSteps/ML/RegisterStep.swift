@@ -53,7 +53,7 @@ public struct RegisterStep: Step {
     let execution = try? environment.executions.execution(context.executionId)
     var pipelineHash: String?
     if let execution {
-      pipelineHash = (try? SHA256Digest.hex(ofFileAt: execution.pipelinePath)) ?? SHA256Digest.hex(Data(execution.definition.utf8))
+      pipelineHash = (try? HashAlgorithm.sha256.hexDigest(ofFileAt: execution.pipelinePath)) ?? HashAlgorithm.sha256.hexDigest(Data(execution.definition.utf8))
     }
     let draft = ModelVersionDraft(
       modelName: name, artifactPath: URL(fileURLWithPath: model.path).standardizedFileURL.path,

@@ -15,8 +15,7 @@ struct StepParameters {
       throw StepFailure("\(step).InvalidParameters", cause: "flow:\(step.lowercased()) needs Parameters (an object), got \(input.typeName)")
     }
     for key in fields.keys where !known.contains(key) {
-      let hint = known.min { Self.distance($0, key) < Self.distance($1, key) }
-        .flatMap { Self.distance($0, key) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
+      let hint = known.closestMatch(to: key).map { " (did you mean '\($0)'?)" } ?? ""
       throw StepFailure("\(step).InvalidParameters",
                         cause: "unknown parameter '\(key)'\(hint); flow:\(step.lowercased()) takes \(known.joined(separator: ", "))")
     }
@@ -87,19 +86,6 @@ struct StepParameters {
     return values
   }
 
-  static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a.lowercased()), b = Array(b.lowercased())
-    guard !a.isEmpty, !b.isEmpty else { return max(a.count, b.count) }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-      var current = [i] + [Int](repeating: 0, count: b.count)
-      for j in 1...b.count {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      previous = current
-    }
-    return previous[b.count]
-  }
 }
 
 extension ParameterValue {

@@ -30,7 +30,8 @@ public struct TrainStep: Step {
     let started = Date()
     let configuration = job.configuration
     let artifact = try await blockingWork {
-      try mapTrainingErrors("Train") { try Trainer.train(configuration, on: data.train, validation: data.validation, progress: progress.handler) }
+      try mapTrainingErrors("Train") { try Trainer.train(configuration, on: data.train, validation: data.validation, progress: progress.handler,
+                                                          fingerprint: sha256Fingerprint) }
     }
     let seconds = Date().timeIntervalSince(started)
     let stored = try environment.artifacts.store(try mapTrainingErrors("Train") { try artifact.encoded() }, ext: "json",
@@ -121,3 +122,6 @@ struct TrainingJob {
     return try mapTrainingErrors(step) { try Dataset(columns: columns) }
   }
 }
+
+/// The training-data fingerprint of model artifacts: SHA-256 of the rows' canonical CSV text.
+func sha256Fingerprint(_ text: String) -> String { HashAlgorithm.sha256.hexDigest(Array(text.utf8)) }

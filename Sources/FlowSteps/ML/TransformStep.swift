@@ -54,7 +54,7 @@ public struct TransformStep: Step {
       } catch {
         throw StepFailure("Transform.WriteFailed", cause: "cannot write \(outputPath): \(FileErrorReason.reason(for: error, path: outputPath, writing: true))")
       }
-      let hash = SHA256Digest.hex(Data(text.utf8))
+      let hash = HashAlgorithm.sha256.hexDigest(Data(text.utf8))
       try? environment.catalog.recordArtifact(ArtifactRecord(
         hash: hash, path: URL(fileURLWithPath: outputPath).standardizedFileURL.path, kind: "predictions", bytes: text.utf8.count,
         executionId: context.executionId, stateName: context.stateName, inputs: [modelHash, inputHash]))

@@ -112,10 +112,10 @@ public struct TuneStep: Step {
     let recorded = metrics
     let artifact = try await blockingWork {
       try mapTrainingErrors("Tune") {
-        let fitted = try ModelFitting(finalConfiguration, on: training, progress: progress.handler)
-        var metrics = recorded
-        if let heldOut { for (name, value) in try fitted.score(on: heldOut) { metrics["validation_" + name] = value } }
-        return try fitted.artifact(metrics: metrics)
+        var artifact = try Trainer.train(finalConfiguration, on: training, validation: heldOut, progress: progress.handler,
+                                         scoreTrainingRows: false, fingerprint: sha256Fingerprint)
+        artifact.metrics.merge(recorded) { _, tuning in tuning }
+        return artifact
       }
     }
     let stored = try environment.artifacts.store(try mapTrainingErrors("Tune") { try artifact.encoded() }, ext: "json", kind: "model",
@@ -150,7 +150,7 @@ public struct TuneStep: Step {
     do {
       var metrics: [String: Double]
       if let validation {
-        metrics = try ModelFitting(configuration, on: train).score(on: validation)
+        metrics = try Trainer.train(configuration, on: train, scoreTrainingRows: false).evaluate(on: validation)
       } else {
         let evaluator = TrialEvaluator(base: base, scoring: .holdout(fraction: 0.2), objective: objective)
         metrics = [objective.rawValue: try evaluator.evaluate(trial, on: train)]

@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// Reads CSV text with a header row into a typed, columnar ``Dataset``.

@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// Writes a ``Dataset`` (or a feature matrix with labels) as CSV with a header row.

@@ -1,3 +1,4 @@
+import FlowCore
 /// Reads typed, range-checked hyperparameters out of a `[String: ParameterValue]`, collecting
 /// the resolved values, and rejects names it was never asked for.
 struct ParameterReader {
@@ -73,22 +74,9 @@ struct ParameterReader {
   func finish() throws {
     for name in given.keys.sorted() where resolved[name] == nil {
       let known = resolved.keys.sorted()
-      let hint = known.min { Self.distance($0, name) < Self.distance($1, name) }
-        .flatMap { Self.distance($0, name) <= 3 ? " (did you mean '\($0)'?)" : nil } ?? ""
+      let hint = known.closestMatch(to: name).map { " (did you mean '\($0)'?)" } ?? ""
       throw fail(name, "is not a hyperparameter of this algorithm\(hint); known: \(known.joined(separator: ", "))")
     }
   }
 
-  static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    var previous = Array(0...b.count)
-    for i in 1...max(1, a.count) where !a.isEmpty {
-      var current = [i] + [Int](repeating: 0, count: b.count)
-      for j in 1...max(1, b.count) where !b.isEmpty {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      previous = current
-    }
-    return previous[b.count]
-  }
 }

@@ -12,11 +12,17 @@ public enum Trainer {
   ///   - dataset: Training rows.
   ///   - validation: Optional held-out rows to score.
   ///   - progress: Called after each iteration, epoch or tree.
+  ///   - scoreTrainingRows: Whether to record `train_…` metrics (a prediction per training row: tuning trials and
+  ///     refits skip it).
+  ///   - fingerprint: Hashes the training rows' canonical CSV text (``canonicalText(of:)``) for the artifact's
+  ///     `training_data.sha256`; the module takes no dependencies, so the caller brings the hash (FlowSteps uses
+  ///     SHA-256). Without one the field is empty.
   /// - Returns: The artifact, ready to save or to predict with.
   /// - Throws: ``TrainingError``: `missing-column` for an unknown target or feature,
   ///   `invalid-hyperparameter`, or `invalid-argument` (empty data, unsupported task).
   public static func train(_ configuration: TrainingConfiguration, on dataset: Dataset, validation: Dataset? = nil,
-                           progress: ProgressHandler? = nil) throws -> ModelArtifact {
+                           progress: ProgressHandler? = nil, scoreTrainingRows: Bool = true,
+                           fingerprint: ((String) -> String)? = nil) throws -> ModelArtifact {
     let targetColumn = try dataset.column(named: configuration.target)
     let features = configuration.features ?? dataset.columnNames.filter { $0 != configuration.target }
     guard !features.isEmpty else { throw TrainingError(.invalidArgument, "no feature columns besides the target '\(configuration.target)'") }
@@ -41,12 +47,15 @@ public enum Trainer {
     let model = try AnyModel.fit(configuration.algorithm, x: x, target: target,
                                  hyperparameters: configuration.hyperparameters, progress: progress)
     var metrics: [String: Double] = [:]
-    for (name, value) in Scores.of(model, x: x, target: target) { metrics["train_" + name] = value }
+    if scoreTrainingRows {
+      for (name, value) in Scores.of(model, x: x, target: target) { metrics["train_" + name] = value }
+    }
+    let rows = try dataset.selecting(features + [configuration.target])
     var artifact = ModelArtifact(
       algorithm: configuration.algorithm, task: task, hyperparameters: hyperparameters,
       features: preprocessor.features, target: .init(name: configuration.target, classes: encoder?.classes),
       preprocessing: preprocessor,
-      trainingData: .init(rows: dataset.rowCount, sha256: fingerprint(try dataset.selecting(features + [configuration.target]))),
+      trainingData: .init(rows: dataset.rowCount, sha256: fingerprint.map { $0(canonicalText(of: rows)) } ?? ""),
       metrics: metrics, model: model)
     if let validation {
       for (name, value) in try artifact.evaluate(on: validation) { artifact.metrics["validation_" + name] = value }
@@ -54,9 +63,9 @@ public enum Trainer {
     return artifact
   }
 
-  /// SHA-256 of the data set's canonical CSV text: equal data gives an equal hash.
-  public static func fingerprint(_ dataset: Dataset) -> String {
-    SHA256.hex(CSVWriter.text(of: dataset).utf8)
+  /// The data set's canonical CSV text: equal data gives equal text, so its hash fingerprints the data.
+  public static func canonicalText(of dataset: Dataset) -> String {
+    CSVWriter.text(of: dataset)
   }
 
   static func regressionTargets(_ column: Column) throws -> [Double] {

@@ -45,7 +45,7 @@ public struct TrialEvaluator: Sendable {
     }
     var total = 0.0
     for part in parts {
-      let artifact = try Trainer.train(configuration, on: dataset.rows(part.train))
+      let artifact = try Trainer.train(configuration, on: dataset.rows(part.train), scoreTrainingRows: false)
       let scores = try artifact.evaluate(on: dataset.rows(part.validation))
       guard let value = scores[objective.rawValue] else {
         throw TrainingError(.invalidArgument, "the objective '\(objective.rawValue)' doesn't apply to \(artifact.task.rawValue)")

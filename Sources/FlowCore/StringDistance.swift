@@ -1,7 +1,8 @@
+/// The "did you mean" of every flow message: one rule for pipelines, schedules, step parameters and hyperparameters.
 extension Sequence<String> {
   /// The element most like `name`, for "did you mean" hints: the same name in another case,
   /// else the nearest by edit distance when it is close enough to be a plausible typo.
-  func closestMatch(to name: String) -> String? {
+  public func closestMatch(to name: String) -> String? {
     let lowered = name.lowercased()
     if let sameCase = first(where: { $0.lowercased() == lowered && $0 != name }) { return sameCase }
     var best: (name: String, distance: Int)?
@@ -17,7 +18,7 @@ extension Sequence<String> {
 }
 
 /// The Levenshtein distance between `a` and `b`, counted in characters, with transpositions costing one.
-func editDistance(_ a: String, _ b: String) -> Int {
+public func editDistance(_ a: String, _ b: String) -> Int {
   let a = Array(a), b = Array(b)
   if a.isEmpty { return b.count }
   if b.isEmpty { return a.count }
@@ -40,5 +41,5 @@ func editDistance(_ a: String, _ b: String) -> Int {
 
 extension Optional<String> {
   /// `did you mean 'X'?` when there is a suggestion.
-  var didYouMean: String? { map { "did you mean '\($0)'?" } }
+  public var didYouMean: String? { map { "did you mean '\($0)'?" } }
 }
