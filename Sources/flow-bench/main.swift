@@ -34,8 +34,10 @@ func seconds(_ body: () async throws -> Void) async rethrows -> Double {
 }
 
 func executor(_ store: SQLiteStore, steps: StepRegistry = .builtIn, observer: (@Sendable (HistoryEvent) -> Void)? = nil) -> Executor {
-  Executor(store: store, steps: steps, loader: PipelineLoader(knownResources: Set(steps.resources)),
-           options: ExecutorOptions(artifactsRoot: scratch.appendingPathComponent("artifacts"), observer: observer))
+  var options = ExecutorOptions(artifactsRoot: scratch.appendingPathComponent("artifacts"), observer: observer)
+  // The Map over 10,000 items and the 10,000-event resume go past Step Functions' 25,000-event history limit.
+  options.maxHistoryEvents = 10_000_000
+  return Executor(store: store, steps: steps, loader: PipelineLoader(knownResources: Set(steps.resources)), options: options)
 }
 
 func pipeline(_ machine: StateMachine, name: String) -> Pipeline {

@@ -273,3 +273,18 @@ import Testing
     #expect(done.cause?.contains("/nonexistent/items.json") == true)
   }
 }
+
+@Suite struct CommitCountTests {
+  /// Group commit's promise: a chain of tasks costs one commit per task (the commit that starts a task carries the
+  /// previous one's result), and effect-free states add none.
+  @Test func aChainOfTasksCostsOneCommitPerTask_andPassStatesNone() async throws {
+    let h = try Harness()
+    var states = ""
+    for i in 0..<20 { states += "  T\(i): {Type: Task, Resource: \"test:count\", Next: P\(i)}\n  P\(i): {Type: Pass, Next: \(i == 19 ? "Done" : "T\(i + 1)")}\n" }
+    let before = h.store.commits
+    let done = try await h.run("StartAt: T0\nStates:\n\(states)  Done: {Type: Succeed}\n")
+    #expect(done.status == .succeeded)
+    // 20 task starts, and the final commit with the execution's end.
+    #expect(h.store.commits - before == 21)
+  }
+}

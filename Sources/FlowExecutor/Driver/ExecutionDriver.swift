@@ -37,7 +37,7 @@ struct ExecutionDriver {
 
     let outcome: Result<Result<JSONValue, StepFailure>, any Error> = await withTaskGroup(of: Result<Result<JSONValue, StepFailure>, any Error>?.self) { group in
       group.addTask {
-        do { return .success(try await ScopeDriver(runtime: runtime).run(machine)) } catch { return .failure(error) }
+        do { return .success(try await ScopeDriver(runtime: runtime).run(machine, commitsItsEnd: false)) } catch { return .failure(error) }
       }
       group.addTask {
         for await end in ends { return .failure(Interruption.ended(end)) }

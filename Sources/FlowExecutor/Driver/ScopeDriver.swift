@@ -14,7 +14,9 @@ struct ScopeDriver: Sendable {
   /// The execution must fail at once (its history limit was reached).
   struct ExecutionMustFail: Error { var failure: StepFailure }
 
-  func run(_ start: ScopeMachine) async throws -> Result<JSONValue, StepFailure> {
+  /// Runs the scope to its end. `commitsItsEnd` is false for the top-level scope, whose end the execution's
+  /// final commit carries anyway.
+  func run(_ start: ScopeMachine, commitsItsEnd: Bool = true) async throws -> Result<JSONValue, StepFailure> {
     var machine = start
     var signal = ScopeMachine.Signal.proceed
     let journal = runtime.journal
@@ -30,7 +32,7 @@ struct ScopeDriver: Sendable {
         signal = .proceed
         await Task.yield()
       case .finished(let result):
-        if outcomeSinceCommit { try journal.commit() }
+        if outcomeSinceCommit && commitsItsEnd { try journal.commit() }
         return result
       case .failExecution(let failure):
         throw ExecutionMustFail(failure: failure)
