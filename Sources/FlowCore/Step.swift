@@ -79,11 +79,10 @@ public struct StepCheckpoints: Sendable {
   }
 }
 
-private final class CheckpointBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var stored: [JSONValue] = []  // guarded by lock
-  var values: [JSONValue] { lock.withLock { stored } }
-  func append(_ value: JSONValue) { lock.withLock { stored.append(value) } }
+private final class CheckpointBox: Sendable {
+  private let stored = Locked<[JSONValue]>([])
+  var values: [JSONValue] { stored.value }
+  func append(_ value: JSONValue) { stored.withLock { $0.append(value) } }
 }
 
 /// A named error, as the States Language has them: an error name that `Retry` and `Catch` match,

@@ -1,3 +1,4 @@
+import FlowCore
 import Dispatch
 import Hummingbird
 import NIOCore

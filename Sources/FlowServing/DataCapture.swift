@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// Appends a sample of requests and responses to JSON Lines files, `DIRECTORY/ENDPOINT/YYYY-MM-DD.jsonl`

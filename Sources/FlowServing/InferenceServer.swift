@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 import Hummingbird
 import NIOCore

@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 /// The models being served, by endpoint: what every request reads and what a hot swap replaces.

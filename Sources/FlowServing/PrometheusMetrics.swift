@@ -1,3 +1,4 @@
+import FlowCore
 /// Request counters and latency histograms, written in the Prometheus text exposition format (0.0.4).
 ///
 /// Every request updates its counters under one short lock; `/metrics` renders a consistent snapshot.

@@ -7,7 +7,7 @@ import Foundation
 /// let step = ScriptedStep([.failure(StepFailure("Boom", cause: "first")), .success(["ok": true])])
 /// steps.register("test:script", step)
 /// ```
-public final class ScriptedStep: Step, @unchecked Sendable {
+public final class ScriptedStep: Step, Sendable {
   public enum Reply: Sendable {
     case success(JSONValue)
     case failure(StepFailure)
@@ -25,28 +25,24 @@ public final class ScriptedStep: Step, @unchecked Sendable {
     public var idempotencyKey: String
   }
 
-  // Guarded by `lock`.
-  private let lock = NSLock()
-  private var replies: [Reply]
+  private let replies: Locked<[Reply]>
   private let otherwise: Reply
-  private var recorded: [Call] = []
+  private let recorded = Locked<[Call]>([])
 
   /// - Parameters:
   ///   - replies: the replies of the first calls, in order.
   ///   - otherwise: the reply of every later call.
   public init(_ replies: [Reply] = [], otherwise: Reply = .echo) {
-    self.replies = replies
+    self.replies = Locked(replies)
     self.otherwise = otherwise
   }
 
   /// Every call so far, in order.
-  public var calls: [Call] { lock.withLock { recorded } }
+  public var calls: [Call] { recorded.value }
 
   public func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
-    let reply: Reply = lock.withLock {
-      recorded.append(Call(input: input, state: context.stateName, attempt: context.attempt, idempotencyKey: context.idempotencyKey))
-      return replies.isEmpty ? otherwise : replies.removeFirst()
-    }
+    recorded.withLock { $0.append(Call(input: input, state: context.stateName, attempt: context.attempt, idempotencyKey: context.idempotencyKey)) }
+    let reply = replies.withLock { $0.isEmpty ? otherwise : $0.removeFirst() }
     switch reply {
     case .success(let value): return value
     case .failure(let failure): throw failure

@@ -6,7 +6,7 @@ import Foundation
 ///
 /// When renewal finds the lease taken over, or a stop requested, it calls `onEnd` once; the executor then stops
 /// performing effects (its next commit would be rejected anyway: commits are fenced).
-final class LeaseKeeper: @unchecked Sendable {
+final class LeaseKeeper: Sendable {
   enum End: Sendable, Equatable {
     case leaseLost(String)
     case stopRequested
@@ -17,9 +17,8 @@ final class LeaseKeeper: @unchecked Sendable {
   private let store: any ExecutionStore
   private let leaseSeconds: Double
   private let onEnd: @Sendable (End) -> Void
-  private let lock = NSLock()
-  private var stopped = false  // guarded by `lock`
-  private var validUntil: Double  // guarded by `lock`
+  private let stopped = Locked(false)
+  private let validUntil: Locked<Double>
   private let wake = DispatchSemaphore(value: 0)
 
   init(store: any ExecutionStore, executionId: String, fence: LeaseFence, leaseSeconds: Double,
@@ -29,11 +28,11 @@ final class LeaseKeeper: @unchecked Sendable {
     self.fence = fence
     self.leaseSeconds = leaseSeconds
     self.onEnd = onEnd
-    validUntil = Date().timeIntervalSince1970 + leaseSeconds
+    validUntil = Locked(Date().timeIntervalSince1970 + leaseSeconds)
   }
 
   /// Until when the lease certainly holds (its last renewal plus the lease time).
-  var leaseValidUntil: Double { lock.withLock { validUntil } }
+  var leaseValidUntil: Double { validUntil.value }
 
   func start() {
     let thread = Thread { [self] in run() }
@@ -43,7 +42,7 @@ final class LeaseKeeper: @unchecked Sendable {
 
   /// Stops renewing (the execution ended here). Does not release the lease.
   func stop() {
-    lock.withLock { stopped = true }
+    stopped.withLock { $0 = true }
     wake.signal()
   }
 
@@ -51,7 +50,7 @@ final class LeaseKeeper: @unchecked Sendable {
     let interval = leaseSeconds / 3
     while true {
       _ = wake.wait(timeout: .now() + interval)
-      if lock.withLock({ stopped }) { return }
+      if stopped.value { return }
       let now = Date().timeIntervalSince1970
       do {
         guard try store.renewLease(executionId, fence: fence, until: now + leaseSeconds) else {
@@ -59,7 +58,7 @@ final class LeaseKeeper: @unchecked Sendable {
           end(.leaseLost("the lease of execution \(executionId) was taken over by \(holder) while this process (\(fence.owner)) did not renew it in time"))
           return
         }
-        lock.withLock { validUntil = now + leaseSeconds }
+        validUntil.withLock { $0 = now + leaseSeconds }
         if try store.execution(executionId)?.stopRequested == true {
           end(.stopRequested)
           return
@@ -72,7 +71,7 @@ final class LeaseKeeper: @unchecked Sendable {
   }
 
   private func end(_ reason: End) {
-    let first = lock.withLock {
+    let first = stopped.withLock { stopped in
       defer { stopped = true }
       return !stopped
     }

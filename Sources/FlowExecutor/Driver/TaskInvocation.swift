@@ -119,11 +119,10 @@ struct TaskInvocation {
 }
 
 /// The time of the last heartbeat, shared between a step and the task watching it.
-final class HeartbeatClock: @unchecked Sendable {
-  private let lock = NSLock()
-  private var time: Double  // guarded by `lock`
+final class HeartbeatClock: Sendable {
+  private let time: Locked<Double>
 
-  init(start: Double) { time = start }
-  var last: Double { lock.withLock { time } }
-  func beat(at when: Double) { lock.withLock { time = max(time, when) } }
+  init(start: Double) { time = Locked(start) }
+  var last: Double { time.value }
+  func beat(at when: Double) { time.withLock { $0 = max($0, when) } }
 }
