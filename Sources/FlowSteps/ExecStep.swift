@@ -48,7 +48,7 @@ public struct ExecStep: Step {
     // Secrets the parameters referenced are masked in everything kept or shown of the program's output.
     let stderr = SecretResolver.mask(String(decoding: result.stderr, as: UTF8.self), context.secrets)
     let log = context.artifactsDirectory.appendingPathComponent("stderr-\(context.attempt).log")
-    FileManager.default.createFile(atPath: log.path, contents: Data(stderr.utf8), attributes: [.posixPermissions: 0o600])
+    _ = FileManager.default.createFile(atPath: log.path, contents: Data(stderr.utf8), attributes: [.posixPermissions: 0o600])
     context.logger.log(level: result.status == 0 ? .debug : .info, "\(context.stateName): \(spec.command.joined(separator: " ")) exited with status \(result.status)")
     for line in stderr.split(separator: "\n").suffix(20) { context.logger.info("\(context.stateName) stderr: \(line)") }
 

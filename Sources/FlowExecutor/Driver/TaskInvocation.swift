@@ -16,14 +16,15 @@ struct TaskInvocation {
     }
     // Secrets are resolved here, not in the machine, so that only the step ever sees their values; what it returns
     // or fails with is masked before the machine records it.
-    let parameters: JSONValue, secrets: [String]
+    let resolved: (value: JSONValue, secrets: [String])
     do {
       // flow:pipeline passes references on to its child execution unresolved (its input is stored).
-      (parameters, secrets) = StepRegistry.baseName(of: call.resource) == "flow:pipeline"
-        ? (call.parameters, []) : try runtime.options.secrets.resolve(call.parameters)
+      resolved = try StepRegistry.baseName(of: call.resource) == "flow:pipeline"
+        ? (call.parameters, []) : runtime.options.secrets.resolve(call.parameters)
     } catch let failure as StepFailure {
       return .taskFailed(failure)
     }
+    let (parameters, secrets) = resolved
     var context = StepContext(
       executionId: runtime.record.id, stateName: call.stateName, attempt: call.attempt, idempotencyKey: call.idempotencyKey,
       artifactsDirectory: runtime.options.artifactsRoot.appendingPathComponent(PathComponent.escaped(runtime.record.id))
