@@ -6,11 +6,11 @@ import FlowCore
 enum Detached {
   static func resume(_ id: String, storePath: String) throws {
     let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("logs")
-    let log = directory.appendingPathComponent("\(id).log")
+    let log = directory.appendingPathComponent(PathComponent.escaped(id) + ".log")
     let handle: FileHandle
     do {
-      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+      try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      _ = FileManager.default.createFile(atPath: log.path, contents: nil, attributes: [.posixPermissions: 0o600])
       handle = try FileHandle(forWritingTo: log)
     } catch {
       throw CLIError("cannot create the log file \(log.path): \(FileErrorReason.reason(for: error, path: log.path, writing: true))")

@@ -9,7 +9,7 @@ import Logging
 
 /// Options every command that touches the store shares.
 struct StoreOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("The store file (default: $FLOW_STORE, else .flow/flow.db).", valueName: "path"))
+  @Option(help: ArgumentHelp("The store file (default: $FLOW_STORE, else .flow/flow.db in the nearest directory, from here upwards, that has a .flow folder, else here).", valueName: "path"))
   var store: String?
 
   @Option(help: ArgumentHelp("Largest state input or output in bytes (default: $FLOW_PAYLOAD_LIMIT, else 262144).", valueName: "bytes"))
@@ -21,8 +21,29 @@ struct StoreOptions: ParsableArguments {
   @Flag(help: "Print less: no progress lines and no step logs.")
   var quiet = false
 
+  /// The store given explicitly, by `--store` or `FLOW_STORE`.
+  private var explicitStore: String? {
+    store ?? ProcessInfo.processInfo.environment["FLOW_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+  }
+
+  /// `--store`, else `$FLOW_STORE`, else `.flow/flow.db` under the project root (found like git finds `.git`).
   var storePath: String {
-    store ?? ProcessInfo.processInfo.environment["FLOW_STORE"].flatMap { $0.isEmpty ? nil : $0 } ?? ".flow/flow.db"
+    if let explicitStore { return explicitStore }
+    guard let root = ProjectRoot.find(), root != FileManager.default.currentDirectoryPath else { return ".flow/flow.db" }
+    return URL(fileURLWithPath: root).appendingPathComponent(".flow/flow.db").path
+  }
+
+  /// Makes the project root the current directory, so every relative path in a pipeline means the same wherever
+  /// `flow` was started (README "Paths"). With `--store`/`FLOW_STORE` the current directory is the project root.
+  /// - Returns: `paths`, made absolute against the directory `flow` was started in (for the command's own arguments).
+  func enterProjectRoot(keeping paths: [String?]) -> [String?] {
+    let start = FileManager.default.currentDirectoryPath
+    guard explicitStore == nil, let root = ProjectRoot.find(from: start), root != start else { return paths }
+    let absolute = paths.map { path in
+      path.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: start).appendingPathComponent($0).standardizedFileURL.path }
+    }
+    _ = FileManager.default.changeCurrentDirectoryPath(root)
+    return absolute
   }
 
   func validate() throws {
@@ -33,9 +54,31 @@ struct StoreOptions: ParsableArguments {
   /// Opens the store; `FLOW_DURABILITY=normal` trades power-loss safety for speed.
   func openStore() throws -> SQLiteStore {
     let durability = SQLiteStore.Durability(rawValue: ProcessInfo.processInfo.environment["FLOW_DURABILITY"] ?? "full") ?? .full
-    do { return try SQLiteStore(path: storePath, durability: durability) } catch let error as StoreError {
+    let path = storePath
+    // The store, logs, artifacts and captures live under the store's directory: only the user may enter it.
+    let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+    if !FileManager.default.fileExists(atPath: directory.path) {
+      try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    } else if directory.lastPathComponent == ".flow" {
+      _ = chmod(directory.path, 0o700)
+    }
+    let opened: SQLiteStore
+    do { opened = try SQLiteStore(path: path, durability: durability) } catch let error as StoreError {
       throw CLIError(error.message)
     }
+    for file in [path, path + "-wal", path + "-shm"] where FileManager.default.fileExists(atPath: file) {
+      _ = chmod(file, 0o600)
+    }
+    return opened
+  }
+
+  /// Where `{Secret: NAME}` references are resolved: `FLOW_SECRET_<NAME>`, else `$FLOW_SECRETS_FILE`, else
+  /// `secrets.json` next to the store (a JSON object; it must be mode 0600).
+  var secretResolver: SecretResolver {
+    let environment = ProcessInfo.processInfo.environment
+    let file = environment["FLOW_SECRETS_FILE"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+      ?? URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("secrets.json")
+    return SecretResolver(environment: environment, file: file)
   }
 
   /// The resource names every command knows: the built-in steps, the ML steps and `flow:pipeline`.
@@ -44,14 +87,26 @@ struct StoreOptions: ParsableArguments {
   /// The step registry every command runs with: the built-in and ML steps over `store` (its registry, artifact
   /// lineage and artifact area), and `flow:pipeline`, which starts child executions on `executor`.
   func steps(store: SQLiteStore, executor: ExecutorReference) -> StepRegistry {
-    let ml = MLEnvironment(storeDirectory: URL(fileURLWithPath: storePath).deletingLastPathComponent(),
+    var ml = MLEnvironment(storeDirectory: URL(fileURLWithPath: storePath).deletingLastPathComponent(),
                            registry: store, catalog: store, executions: store)
+    ml.outputDirectories = Self.outputDirectories
     var registry = StepRegistry.builtIn(ml: ml)
     registry.register("flow:pipeline", PipelineStep(executor: executor))
     return registry
   }
 
-  var loader: PipelineLoader { Self.pipelineLoader }
+  var loader: PipelineLoader {
+    var loader = Self.pipelineLoader
+    loader.baseDirectory = FileManager.default.currentDirectoryPath
+    return loader
+  }
+
+  /// Where steps may write files: the project root (the current directory once ``enterProjectRoot(keeping:)`` ran)
+  /// and every directory listed, separated by `:`, in `FLOW_ALLOWED_OUTPUT_DIRS`.
+  static var outputDirectories: [URL] {
+    let listed = ProcessInfo.processInfo.environment["FLOW_ALLOWED_OUTPUT_DIRS"]?.split(separator: ":").map(String.init) ?? []
+    return ([FileManager.default.currentDirectoryPath] + listed).map { URL(fileURLWithPath: $0) }
+  }
 
   /// The loader every command checks pipelines with: the registered resources and what their steps take.
   static var pipelineLoader: PipelineLoader {
@@ -63,6 +118,7 @@ struct StoreOptions: ParsableArguments {
     var logger = Logger(label: "flow")
     logger.logLevel = quiet ? .warning : .info
     var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"), logger: logger, observer: observer)
+    options.secrets = secretResolver
     if let limit = payloadLimit ?? ProcessInfo.processInfo.environment["FLOW_PAYLOAD_LIMIT"].flatMap({ Int($0) }) {
       options.payloadLimitBytes = limit
     }
@@ -78,6 +134,23 @@ struct StoreOptions: ParsableArguments {
     let executor = Executor(store: store, steps: steps(store: store, executor: reference), loader: loader, options: options)
     reference.set(executor)
     return executor
+  }
+}
+
+/// The project root: the nearest directory, from the current one upwards, that holds a `.flow` folder.
+enum ProjectRoot {
+  static func find(from start: String = FileManager.default.currentDirectoryPath) -> String? {
+    var directory = URL(fileURLWithPath: start).standardizedFileURL
+    while true {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: directory.appendingPathComponent(".flow").path, isDirectory: &isDirectory),
+         isDirectory.boolValue {
+        return directory.path
+      }
+      let parent = directory.deletingLastPathComponent()
+      if parent.path == directory.path { return nil }
+      directory = parent
+    }
   }
 }
 

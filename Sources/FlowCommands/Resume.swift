@@ -41,6 +41,7 @@ extension Flow {
 
   /// Runs an existing execution to its end in this process (`resume`), re-opening it first for `redrive`.
   static func continueExecution(_ id: String, storeOptions: StoreOptions, json: Bool, redrive: Bool) async throws {
+    _ = storeOptions.enterProjectRoot(keeping: [])
     let store = try storeOptions.openStore()
     let record = try findExecution(id, in: store)
     let view = ProgressView(enabled: !json && !storeOptions.quiet)

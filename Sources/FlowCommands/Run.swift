@@ -37,8 +37,10 @@ extension Flow {
     }
 
     func run() async throws {
-      let pipeline = try loadPipeline(file, loader: storeOptions.loader)
-      let executionInput = try ExecutionInput.build(defaults: pipeline.parameters, input: input, inputFile: inputFile, params: params)
+      // Relative paths in the pipeline are resolved from the project root; the command's own from here.
+      let paths = storeOptions.enterProjectRoot(keeping: [file, inputFile])
+      let pipeline = try loadPipeline(paths[0]!, loader: storeOptions.loader)
+      let executionInput = try ExecutionInput.build(defaults: pipeline.parameters, input: input, inputFile: paths[1], params: params)
       let store = try storeOptions.openStore()
       let view = ProgressView(enabled: !json && !storeOptions.quiet)
       let executor = storeOptions.executor(store: store, observer: detach ? nil : view.observe)

@@ -35,6 +35,9 @@ public struct StepContext: Sendable {
   /// The task's own durable progress, kept across attempts: a step that does many units of work (the trials of a
   /// tuning job) saves each finished one, and a re-run after a crash loads them instead of repeating them.
   public var checkpoints: StepCheckpoints
+  /// The values of the secrets this attempt's parameters referenced (see ``SecretResolver``): a step that writes
+  /// logs or files masks them (``SecretResolver/mask(_:_:)-(String,_)``).
+  public var secrets: [String] = []
 
   public init(
     executionId: String, stateName: String, attempt: Int, idempotencyKey: String,

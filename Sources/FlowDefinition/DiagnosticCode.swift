@@ -9,6 +9,7 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     case invalidKey = "invalid-key"
     case unsupportedTag = "unsupported-tag"
     case unknownField = "unknown-field"
+    case literalSecret = "literal-secret"
     case fieldNotAllowed = "field-not-allowed"
     case conflictingFields = "conflicting-fields"
     case missingField = "missing-field"
@@ -59,6 +60,9 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
   public static let fieldNotAllowed = DiagnosticCode(.fieldNotAllowed)
   /// Two fields that exclude each other (`Next` and `End`, `Seconds` and `SecondsPath`, …).
   public static let conflictingFields = DiagnosticCode(.conflictingFields)
+  /// A literal value under a key that looks like a credential (`password`, `token`, …) in a task's Parameters (a
+  /// warning): it would be stored with the pipeline and its history; use `{Secret: NAME}`.
+  public static let literalSecret = DiagnosticCode(.literalSecret)
   /// A required field is absent.
   public static let missingField = DiagnosticCode(.missingField)
   /// A field's value has the wrong JSON type.

@@ -27,6 +27,10 @@ public struct PipelineLoader: Sendable {
   /// The parameters each step takes, by resource name: a Task's literal `Parameters` are checked against them.
   public let parameterSchemas: [String: ParameterSchema]
 
+  /// The directory relative `ItemReader` paths are read from; `nil` (the default) means the pipeline file's own
+  /// directory. The CLI sets it to the project root, the one base of every relative path in a pipeline.
+  public var baseDirectory: String?
+
   /// - Parameters:
   ///   - knownResources: resource names that exist (e.g. `"flow:echo"`, `"flow:exec"`). A Task whose
   ///     `Resource` starts with `flow:` and is not known is an error (with a did-you-mean hint); other resources
@@ -109,7 +113,7 @@ public struct PipelineLoader: Sendable {
   }
 
   private func process(root: LocatedNode, path: String, earlier: [Diagnostic]) -> (Pipeline?, [Diagnostic]) {
-    var decoder = DocumentDecoder(path: path, baseDirectory: Self.directory(of: path))
+    var decoder = DocumentDecoder(path: path, baseDirectory: baseDirectory ?? Self.directory(of: path))
     let document = decoder.decode(root)
     var diagnostics = earlier + decoder.diagnostics
     for validator in validators() {

@@ -22,6 +22,9 @@ public struct ExecutorOptions: Sendable {
   public var observer: (@Sendable (HistoryEvent) -> Void)?
   /// How often a task waiting for a callback token polls the store, in seconds.
   public var tokenPollSeconds: Double = 0.2
+  /// Resolves `{"Secret": NAME}` references in a task's parameters when its step is invoked (not before: the
+  /// history and the store keep the reference).
+  public var secrets = SecretResolver()
   /// The time: the system clock, or a manual one in tests.
   public var clock: any ExecutorClock = SystemClock()
 

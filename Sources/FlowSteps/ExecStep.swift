@@ -14,7 +14,8 @@ import Foundation
 ///
 /// The program's stdout must be JSON (empty stdout means `null`) and becomes the task's result. It sees
 /// `FLOW_EXECUTION_ID`, `FLOW_STATE`, `FLOW_ATTEMPT`, `FLOW_IDEMPOTENCY_KEY` and `FLOW_ARTIFACTS_DIR`.
-/// Its stderr goes to the log and to `stderr-N.log` in the artifacts directory. When the task times out or is
+/// Its stderr goes to the log and to `stderr-N.log` (mode 0600) in the artifacts directory (mode 0700), with the
+/// values of referenced secrets (`{"Secret": NAME}` in `Env`, `Command` or `Input`) masked as `***`. When the task times out or is
 /// stopped, the program's whole process group is killed. The program gets exactly stdin, stdout and stderr, an
 /// empty signal mask and default signal actions; when flow was killed during an attempt, the next attempt first
 /// kills whatever that attempt's process group left running (``ProcessGroupLedger``).
@@ -23,7 +24,10 @@ public struct ExecStep: Step {
 
   public func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
     let spec = try ExecSpec(input)
-    do { try FileManager.default.createDirectory(at: context.artifactsDirectory, withIntermediateDirectories: true) } catch {
+    do {
+      try FileManager.default.createDirectory(at: context.artifactsDirectory, withIntermediateDirectories: true,
+                                              attributes: [.posixPermissions: 0o700])
+    } catch {
       let path = context.artifactsDirectory.path
       throw StepFailure("Exec.Failed", cause: "cannot create the artifacts directory \(path): \(FileErrorReason.reason(for: error, path: path, writing: true))")
     }
@@ -41,9 +45,10 @@ public struct ExecStep: Step {
     let result = try await ChildProcess.run(
       spec.command, environment: environment, workingDirectory: spec.workingDirectory,
       stdin: Array((spec.input.serialized() + "\n").utf8), maxStdout: spec.maxOutputBytes, ledger: ledger)
-    let stderr = String(decoding: result.stderr, as: UTF8.self)
+    // Secrets the parameters referenced are masked in everything kept or shown of the program's output.
+    let stderr = SecretResolver.mask(String(decoding: result.stderr, as: UTF8.self), context.secrets)
     let log = context.artifactsDirectory.appendingPathComponent("stderr-\(context.attempt).log")
-    try? Data(result.stderr).write(to: log)
+    _ = FileManager.default.createFile(atPath: log.path, contents: Data(stderr.utf8), attributes: [.posixPermissions: 0o600])
     context.logger.log(level: result.status == 0 ? .debug : .info, "\(context.stateName): \(spec.command.joined(separator: " ")) exited with status \(result.status)")
     for line in stderr.split(separator: "\n").suffix(20) { context.logger.info("\(context.stateName) stderr: \(line)") }
 
@@ -54,7 +59,7 @@ public struct ExecStep: Step {
       let tail = String(stderr.suffix(1000)).trimmingCharacters(in: .whitespacesAndNewlines)
       throw StepFailure(spec.errorName, cause: tail.isEmpty ? "\(spec.command[0]) exited with status \(result.status)" : tail)
     }
-    let stdout = String(decoding: result.stdout, as: UTF8.self)
+    let stdout = SecretResolver.mask(String(decoding: result.stdout, as: UTF8.self), context.secrets)
     if stdout.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .null }
     do {
       return try JSONValue(parsing: stdout)

@@ -138,7 +138,7 @@ public struct ItemReader: Sendable {
   /// `CSVHeaders` when `CSVHeaderLocation: GIVEN`; `nil` reads them from the first row.
   public var csvHeaders: [String]?
   public var maxItems: NumberSource?
-  /// The directory relative paths are resolved against (the pipeline file's directory).
+  /// The directory relative paths are resolved against: the project root when run by the CLI (``PipelineLoader/baseDirectory``), else the pipeline file's directory.
   public var baseDirectory: String
   public init(parameters: PayloadTemplate, inputType: InputType, csvHeaders: [String]?, maxItems: NumberSource?, baseDirectory: String) {
     self.parameters = parameters

@@ -40,6 +40,8 @@ struct StepParametersValidator: Validator {
   private func check(_ value: LocatedNode, against field: ParameterSchema.Field, of resource: String,
                      into diagnostics: inout [Diagnostic]) {
     let json = value.json
+    // A secret reference stands for a string known only when the step is invoked.
+    if SecretResolver.reference(in: json) != nil { return }
     guard field.kind.admits(json) else {
       diagnostics.append(.error(.wrongType, "'\(field.name)' of \(resource) must be \(field.kind.description), got \(value.typeName == "integer" || value.typeName == "object" || value.typeName == "array" ? "an" : "a") \(value.typeName)",
                                 at: value.location))

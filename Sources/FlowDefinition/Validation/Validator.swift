@@ -13,6 +13,7 @@ extension PipelineLoader {
       RetryValidator(),
       TaskResourceValidator(knownResources: knownResources),
       StepParametersValidator(schemas: parameterSchemas),
+      LiteralSecretValidator(),
       TimeoutValidator(),
       WaitValidator(),
       MapSettingsValidator(),

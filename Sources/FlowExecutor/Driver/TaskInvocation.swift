@@ -14,10 +14,21 @@ struct TaskInvocation {
     guard let step = runtime.steps.step(for: call.resource) else {
       return .taskFailed(StepFailure("States.TaskFailed", cause: "No step is registered for the resource '\(call.resource)'."))
     }
-    let context = StepContext(
+    // Secrets are resolved here, not in the machine, so that only the step ever sees their values; what it returns
+    // or fails with is masked before the machine records it.
+    let resolved: (value: JSONValue, secrets: [String])
+    do {
+      // flow:pipeline passes references on to its child execution unresolved (its input is stored).
+      resolved = try StepRegistry.baseName(of: call.resource) == "flow:pipeline"
+        ? (call.parameters, []) : runtime.options.secrets.resolve(call.parameters)
+    } catch let failure as StepFailure {
+      return .taskFailed(failure)
+    }
+    let (parameters, secrets) = resolved
+    var context = StepContext(
       executionId: runtime.record.id, stateName: call.stateName, attempt: call.attempt, idempotencyKey: call.idempotencyKey,
-      artifactsDirectory: runtime.options.artifactsRoot.appendingPathComponent(runtime.record.id)
-        .appendingPathComponent(call.stateName),
+      artifactsDirectory: runtime.options.artifactsRoot.appendingPathComponent(PathComponent.escaped(runtime.record.id))
+        .appendingPathComponent(PathComponent.escaped(call.stateName)),
       logger: runtime.options.logger, timeoutSeconds: call.deadline.map { $0 - runtime.clock.now() },
       checkpoints: StepCheckpoints(
         load: { [store = runtime.store, execution = runtime.record.id, key = call.idempotencyKey] in
@@ -26,16 +37,16 @@ struct TaskInvocation {
         save: { [store = runtime.store, execution = runtime.record.id, key = call.idempotencyKey] in
           try store.appendCheckpoint($0, executionId: execution, key: key)
         }))
+    context.secrets = secrets
     do {
-      let output = try await invoke(step, context: context)
+      let output = SecretResolver.mask(try await invoke(step, input: parameters, context: context), secrets)
       return call.token == nil ? .taskSucceeded(output) : .taskInvoked
     } catch let failure as StepFailure {
-      return .taskFailed(failure)
+      return .taskFailed(StepFailure(SecretResolver.mask(failure.error, secrets), cause: SecretResolver.mask(failure.cause, secrets)))
     }
   }
 
-  private func invoke(_ step: any Step, context: StepContext) async throws -> JSONValue {
-    let input = call.parameters
+  private func invoke(_ step: any Step, input: JSONValue, context: StepContext) async throws -> JSONValue {
     if call.deadline == nil && call.heartbeatSeconds == nil {
       return try await Self.named { try await step.run(input, context: context) }
     }

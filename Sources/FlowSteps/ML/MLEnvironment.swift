@@ -20,6 +20,9 @@ public struct MLEnvironment: Sendable {
   public var catalog: any ArtifactCatalog
   /// The executions, for the lineage of a registered model (its pipeline file).
   public var executions: any ExecutionStore
+  /// The directories steps may write files named in their parameters to (`flow:transform`'s `Output`); `nil`
+  /// allows any. The CLI sets the project root plus `FLOW_ALLOWED_OUTPUT_DIRS`.
+  public var outputDirectories: [URL]?
 
   /// - Parameters:
   ///   - storeDirectory: the store file's directory (`.flow`); artifacts go to `artifacts/` and captures are read
@@ -31,6 +34,33 @@ public struct MLEnvironment: Sendable {
     self.registry = registry
     self.catalog = catalog
     self.executions = executions
+  }
+
+  /// `path` (relative to the current directory) when it lies inside one of ``outputDirectories`` (after resolving
+  /// `..` and symbolic links), else a `STEP.OutputNotAllowed` failure.
+  func checkOutput(_ path: String, step: String) throws {
+    guard let allowed = outputDirectories else { return }
+    let target = Self.canonical(URL(fileURLWithPath: path))
+    let inside = allowed.contains { directory in
+      let root = Self.canonical(directory)
+      return target == root || target.hasPrefix(root.hasSuffix("/") ? root : root + "/")
+    }
+    guard inside else {
+      throw StepFailure("\(step).OutputNotAllowed", cause: "\(path) is outside the project (\(allowed.map(\.path).joined(separator: ", "))); to write there, add its directory to FLOW_ALLOWED_OUTPUT_DIRS (':'-separated)")
+    }
+  }
+
+  /// The absolute path of `url` with `..` and the symbolic links of its existing part resolved.
+  private static func canonical(_ url: URL) -> String {
+    var existing = url.standardizedFileURL
+    var rest: [String] = []
+    while !FileManager.default.fileExists(atPath: existing.path), existing.path != "/" {
+      rest.insert(existing.lastPathComponent, at: 0)
+      existing = existing.deletingLastPathComponent()
+    }
+    var resolved = existing.resolvingSymlinksInPath()
+    for part in rest { resolved.appendPathComponent(part) }
+    return resolved.standardizedFileURL.path
   }
 
   /// The content-addressed artifact area.

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Parameters: the model — `Model` (the output of `flow:train`, `flow:tune`'s `best`, or a path), or `ModelName` with
 /// `Version` or `Alias`, or `EndpointName` (the version it serves); `Input` (a CSV file with the model's feature
-/// columns, by name; others are ignored, required); `Output` (a CSV path; default: a content-addressed artifact);
+/// columns, by name; others are ignored, required); `Output` (a CSV path inside the project or a directory of
+/// `FLOW_ALLOWED_OUTPUT_DIRS`, else `Transform.OutputNotAllowed`; default: a content-addressed artifact);
 /// `IncludeInput` (default `false`: copy the input columns in front), `Probabilities` (default `false`: add a
 /// `probability_CLASS` column per class).
 ///
@@ -47,6 +48,7 @@ public struct TransformStep: Step {
     let inputHash = environment.artifacts.hash(ofFileAt: inputPath) ?? inputPath
     var reference: JSONValue
     if let outputPath = try parameters.optionalString("Output") {
+      try environment.checkOutput(outputPath, step: "Transform")
       do {
         let url = URL(fileURLWithPath: outputPath)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
