@@ -63,8 +63,9 @@ extension ScopeMachine {
   /// Step Functions' environment, with time and randomness from this transition's inputs.
   var environment: JSONataEnvironment {
     let millis = (now * 1000).rounded(.down)
-    let random = inputs?.random ?? { 0 }
-    return .stepFunctions(clock: { millis }, random: JSONataRandom(random))
+    let source: JSONataRandom
+    if let random = inputs?.random { source = JSONataRandom(random) } else { source = JSONataRandom { 0 } }
+    return .stepFunctions(clock: { millis }, random: source)
   }
 
   /// A `States.QueryEvaluationError` of the current state, with the state prefix.
@@ -93,7 +94,7 @@ extension ScopeMachine {
 
   /// Exits a JSONata state: `Assign` and `Output` (default `defaultOutput`), both against the old variables.
   mutating func finishJSONata(_ state: State, fields: JSONataFields?, _ values: StatesValues, defaultOutput: JSONValue,
-                              transition: Transition?) throws -> StepResult {
+                              transition: FlowDefinition.Transition?) throws -> StepResult {
     let variables = try assignments(fields?.assign, state: state, values)
     let output = try fields?.output.map { try evaluate($0, field: "Output", state: state, values) } ?? defaultOutput
     position.variables.merge(variables) { $1 }
