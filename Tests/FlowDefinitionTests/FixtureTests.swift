@@ -26,7 +26,7 @@ import Testing
     ("invalid-jsonpath-in-input-path.yaml", "invalid-path", 5, 16),
     ("invalid-timestamp-in-wait.yaml", "invalid-timestamp", 5, 16),
     ("invalid-variable-name-in-assign.yaml", "invalid-variable-name", 6, 7),
-    ("jsonata-syntax-error-in-output.yaml", "invalid-jsonata", 6, 99),
+    ("jsonata-syntax-error-in-output.yaml", "invalid-jsonata", 6, 34),
     ("jsonpath-field-in-jsonata-state.yaml", "query-language-mismatch", 6, 5),
     ("map-tolerated-percentage-over-100.yaml", "invalid-value", 5, 33),
     ("missing-next-and-end.yaml", "missing-field", 4, 5),
