@@ -32,9 +32,9 @@ let package = Package(
     .target(name: "FlowJSONata", dependencies: [
       "FlowCore",
     ], swiftSettings: settings),
-    .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowScheduler", "Yams"], swiftSettings: settings),
+    .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowJSONata", "FlowScheduler", "Yams"], swiftSettings: settings),
     .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
-    .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowDefinition", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
+    .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowJSONata", "FlowDefinition", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowSteps", dependencies: ["FlowCore", "FlowTraining", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowTraining", dependencies: ["FlowCore"], exclude: ["ARTIFACTS.md"], swiftSettings: settings),
     .target(name: "FlowServing", dependencies: [

@@ -26,6 +26,8 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
     case invalidResultPath = "invalid-result-path"
     case invalidTemplate = "invalid-template"
     case invalidIntrinsic = "invalid-intrinsic"
+    case invalidJSONata = "invalid-jsonata"
+    case queryLanguageMismatch = "query-language-mismatch"
     case invalidVariableName = "invalid-variable-name"
     case invalidTimestamp = "invalid-timestamp"
     case invalidTimeout = "invalid-timeout"
@@ -91,6 +93,11 @@ public struct DiagnosticCode: Hashable, Sendable, CustomStringConvertible {
   public static let invalidTemplate = DiagnosticCode(.invalidTemplate)
   /// An intrinsic function call that does not compile.
   public static let invalidIntrinsic = DiagnosticCode(.invalidIntrinsic)
+  /// A `{% … %}` expression that is not valid JSONata (reported at the column inside the expression).
+  public static let invalidJSONata = DiagnosticCode(.invalidJSONata)
+  /// A field of the other query language (`Parameters` in a JSONata state, `Output` in a JSONPath one), or a
+  /// JSONPath state in a JSONata state machine.
+  public static let queryLanguageMismatch = DiagnosticCode(.queryLanguageMismatch)
   /// An `Assign` key that is not a valid variable name.
   public static let invalidVariableName = DiagnosticCode(.invalidVariableName)
   /// A timestamp literal that is not RFC 3339.

@@ -38,7 +38,8 @@ enum StepFunctionsFunctions {
       var out: [JV] = []
       var v = start
       while step > 0 ? v <= end : v >= end { out.append(.number(v)); v += step }
-      return .array(JArray(out))
+      // A sequence, as AWS returns it: one item comes out as the item itself (`$range(1, 9, 9)` is `1`).
+      return .array(JArray(out, sequence: true))
     },
     .native("hash", "<s-s?:s>") { _, a, _ in
       guard let s = Builtins.str(a, 0) else { return nil }

@@ -90,6 +90,27 @@ do {
   record("pass_chain_transitions_per_second", median(rates), "transitions/s")
 }
 
+// 2b. The same chain in JSONata: each state computes an `Output` and an `Assign` from `$states.input`.
+do {
+  let output = try JSONataTemplate(["x": "{% $states.input.x + 1 %}", "seen": "{% $count($states.input.seen) %}"])
+  let assign = try JSONataTemplate(["last": "{% $states.input.x %}"])
+  let machine = chain(1000) { name, next in
+    var state = State(name: name, kind: .pass(PassState(result: nil)), transition: next)
+    state.jsonata = JSONataFields(output: output, assign: assign)
+    return state
+  }
+  var rates: [Double] = []
+  for _ in 0..<runs {
+    let store = try freshStore("jsonata-pass")
+    let t = try await seconds { try await runToEnd(machine, store: store, input: ["x": 1, "seen": [1, 2, 3]]) }
+    rates.append(1000 / t)
+  }
+  record("jsonata_pass_chain_transitions_per_second", median(rates), "transitions/s")
+  if let jsonPath = results.first(where: { $0.0 == "pass_chain_transitions_per_second" })?.1 {
+    record("jsonata_pass_chain_vs_jsonpath_percent", 100 * median(rates) / jsonPath, "%")
+  }
+}
+
 // 3. In-process Task steps (flow:echo), each committed before it runs.
 do {
   let machine = chain(1000) { name, next in State(name: name, kind: .task(TaskState(resource: "flow:echo")), transition: next) }

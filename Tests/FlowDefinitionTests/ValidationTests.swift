@@ -140,7 +140,9 @@ import Testing
     ("Type: Choice\nChoices: [{Variable: $.x, TimestampEquals: '2025-13-01T00:00:00Z', Next: Done}]", "invalid-timestamp"),
     ("Type: Choice\nChoices: [{Variable: $.x, IsNull: 'yes', Next: Done}]", "wrong-type"),
     ("Type: Choice\nChoices: [{And: [], Next: Done}]", "missing-field"),
-    ("Type: Choice\nChoices: [{Condition: '{% true %}', Next: Done}]", "unsupported-feature"),
+    ("Type: Choice\nChoices: [{Condition: '{% true %}', Next: Done}]", "query-language-mismatch"),
+    ("Type: Choice\nQueryLanguage: JSONata\nChoices: [{Variable: $.x, IsNull: true, Next: Done}]", "query-language-mismatch"),
+    ("Type: Choice\nQueryLanguage: JSONata\nChoices: [{Condition: '{% $states.input.x = %}', Next: Done}]", "invalid-jsonata"),
     ("Type: Choice\nChoices: [{Variable: 'x', IsNull: true, Next: Done}]", "invalid-path"),
     ("Type: Choice\nChoices: [{Variable: $.x, StringMatchesPath: $.p, Next: Done}]", "unknown-field"),
     ("Type: Choice\nDefault: Done", "empty-choice"),
@@ -152,8 +154,11 @@ import Testing
   }
 
   @Test(arguments: [
-    ("Type: Pass\nArguments: {}\nNext: Done", "unsupported-feature"),
-    ("Type: Pass\nQueryLanguage: JSONata\nNext: Done", "unsupported-feature"),
+    ("Type: Pass\nOutput: {}\nNext: Done", "query-language-mismatch"),
+    ("Type: Pass\nQueryLanguage: JSONata\nParameters: {}\nNext: Done", "query-language-mismatch"),
+    ("Type: Pass\nQueryLanguage: JSONata\nOutput: '{% ( %}'\nNext: Done", "invalid-jsonata"),
+    ("Type: Task\nQueryLanguage: JSONata\nResource: flow:exec\nInputPath: $\nNext: Done", "query-language-mismatch"),
+    ("Type: Pass\nQueryLanguage: Jsonata\nNext: Done", "invalid-value"),
     ("Type: Succeed\nAssign: {a: 1}", "field-not-allowed"),
     ("Type: Fail\nError: E\nErrorPath: $.e", "conflicting-fields"),
     ("Type: Fail\nInputPath: $", "field-not-allowed"),

@@ -20,7 +20,7 @@ struct SchemaTests {
   /// Invalid fixtures whose problem is one of format (structure, types, unknown fields), which a schema can see.
   static let rejectedBySchema = [
     "choice-without-rules.yaml", "duplicate-key.json", "duplicate-key.yaml", "interval-seconds-not-integer.yaml",
-    "invalid-variable-name-in-assign.yaml", "jsonata-query-language.yaml", "map-tolerated-percentage-over-100.yaml",
+    "invalid-variable-name-in-assign.yaml", "map-tolerated-percentage-over-100.yaml",
     "missing-next-and-end.yaml", "nested-choice-rule-with-next.yaml", "next-and-end-together.yaml", "non-string-key.yaml",
     "result-on-task.yaml", "result-path-not-reference-path.yaml", "result-writer-not-supported.yaml",
     "retry-backoff-below-one.yaml", "unknown-field-in-flow-block.yaml", "unknown-field-typo.yaml",

@@ -23,6 +23,8 @@ extension ChoiceCondition {
       case .path(let path): path.text
       }
       return "\(variable.text) \(op.symbol) \(right)"
+    case .jsonata(let template):
+      return template.value.stringValue ?? template.value.serialized()
     }
   }
 

@@ -27,6 +27,9 @@ extension ChoiceCondition {
       case .path(let path): try Self.resolve(path, in: scope)
       }
       return op.holds(left, right)
+    case .jsonata(let template):
+      // JSONata conditions are evaluated by the executor, which binds `$states`; only a literal can be read here.
+      return template.literalValue == .bool(true)
     }
   }
 

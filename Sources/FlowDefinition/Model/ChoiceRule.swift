@@ -9,6 +9,8 @@ public struct ChoiceRule: Sendable {
   /// `Assign` applied when this rule is chosen.
   public var assign: PayloadTemplate?
   public var location: SourceLocation?
+  /// `Output` and `Assign` of a rule of a JSONata Choice state.
+  public var jsonata: JSONataFields?
   public init(condition: ChoiceCondition, next: String, assign: PayloadTemplate? = nil, location: SourceLocation? = nil) {
     self.condition = condition
     self.next = next
@@ -26,6 +28,8 @@ public indirect enum ChoiceCondition: Sendable {
   case compare(variable: JSONPath, ComparisonOperator, ChoiceOperand)
   /// `IsPresent`, `IsNull`, `IsNumeric`, `IsString`, `IsBoolean`, `IsTimestamp` with the expected answer.
   case test(variable: JSONPath, TypeTest, expected: Bool)
+  /// JSONata `Condition`: a `{% … %}` expression or a literal Boolean.
+  case jsonata(JSONataTemplate)
 }
 
 /// The right-hand side of a comparison.

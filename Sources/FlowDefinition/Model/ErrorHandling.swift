@@ -34,6 +34,8 @@ public struct Catcher: Hashable, Sendable {
   public var resultPath: OptionalResultPath
   /// `Assign` evaluated with the error output as the result.
   public var assign: PayloadTemplate?
+  /// `Output` and `Assign` of a catcher of a JSONata state.
+  public var jsonata: JSONataFields?
 
   public init(errorEquals: [String], next: String, resultPath: OptionalResultPath = .path(nil), assign: PayloadTemplate? = nil) {
     self.errorEquals = errorEquals

@@ -26,6 +26,9 @@ public struct State: Sendable {
   public var catchers: [Catcher]
   /// Where the state's definition starts, when it came from a file.
   public var location: SourceLocation?
+  /// `Arguments`, `Output` and `Assign` of a state in the JSONata query language; `nil` for a JSONPath state
+  /// (whose paths and templates are the fields above).
+  public var jsonata: JSONataFields?
 
   public init(
     name: String, kind: Kind, comment: String? = nil, transition: Transition?,
@@ -98,6 +101,8 @@ public enum OptionalResultPath: Hashable, Sendable {
 public enum NumberSource: Hashable, Sendable {
   case value(Double)
   case path(JSONPath)
+  /// A `{% … %}` expression (JSONata states).
+  case jsonata(JSONataTemplate)
 }
 
 /// A string given literally or read from a path at run time (`Error` / `ErrorPath`, …).
@@ -106,4 +111,6 @@ public enum StringSource: Hashable, Sendable {
   case value(String)
   case path(JSONPath)
   case intrinsic(IntrinsicFunction)
+  /// A `{% … %}` expression (JSONata states).
+  case jsonata(JSONataTemplate)
 }

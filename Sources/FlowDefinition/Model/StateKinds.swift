@@ -50,6 +50,10 @@ public struct WaitState: Sendable {
     /// An RFC 3339 timestamp as written.
     case timestamp(String)
     case timestampPath(JSONPath)
+    /// JSONata `Seconds: "{% … %}"`.
+    case secondsExpression(JSONataTemplate)
+    /// JSONata `Timestamp: "{% … %}"`.
+    case timestampExpression(JSONataTemplate)
   }
   public var duration: Duration
   public init(duration: Duration) { self.duration = duration }
@@ -79,6 +83,10 @@ public struct MapState: Sendable {
   public var itemsPath: JSONPath?
   /// `ItemSelector`, or the legacy `Parameters` of a Map state.
   public var itemSelector: PayloadTemplate?
+  /// JSONata `Items` (default: the state input, which must be an array).
+  public var items: JSONataTemplate?
+  /// JSONata `ItemSelector`.
+  public var itemSelectorExpression: JSONataTemplate?
   /// `ItemProcessor`, or the legacy `Iterator`.
   public var processor: StateMachine
   /// `ItemProcessor.ProcessorConfig`, kept as written (`Mode: INLINE | DISTRIBUTED` both run locally).

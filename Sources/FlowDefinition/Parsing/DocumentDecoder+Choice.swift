@@ -9,9 +9,10 @@ extension DocumentDecoder {
   static let typeTestKeys = TypeTest.allCases.map(\.rawValue)
   static let conditionKeys = ["And", "Or", "Not"] + comparisonKeys + typeTestKeys
   static let ruleFields = ["Variable", "Next", "Assign", "Comment"] + conditionKeys
+  static let jsonataRuleFields = ["Condition", "Next", "Assign", "Output", "Comment"]
 
   /// The Choice state, and every state it can go to (each rule's `Next`, then `Default`).
-  mutating func choiceState(_ node: LocatedNode, in what: String) -> (ChoiceState, [Located<String>]) {
+  mutating func choiceState(_ node: LocatedNode, in what: String, language: QueryLanguage) -> (ChoiceState, [Located<String>]) {
     var targets: [Located<String>] = []
     var rules: [ChoiceRule] = []
     if let choicesNode = node["Choices"] {
@@ -19,6 +20,19 @@ extension DocumentDecoder {
         if items.isEmpty { error(.emptyChoice, "\(what) has no rules in 'Choices'", at: choicesNode.location) }
         for item in items {
           guard object(item, "a 'Choices' rule") else { continue }
+          if language == .jsonata {
+            checkFields(of: item, allowed: Self.jsonataRuleFields, in: "a Choice rule", language: .jsonata)
+            let condition = required(item, "Condition", in: "the Choice rule").flatMap { jsonata($0, "Condition") }
+            if let value = item["Condition"], value.json.boolValue == nil, JSONataTemplate.expressionText(value.string ?? "") == nil {
+              wrongType("'Condition'", expected: "true, false or a {% … %} expression", got: value)
+            }
+            let next = required(item, "Next", in: "the Choice rule").flatMap { stringValue($0, "Next") }
+            if let next { targets.append(next) }
+            var rule = ChoiceRule(condition: condition.map { .jsonata($0) } ?? .and([]), next: next?.value ?? "", location: item.location)
+            rule.jsonata = jsonataFields(in: item)
+            rules.append(rule)
+            continue
+          }
           let condition = decodeCondition(item, topLevel: true)
           let next = required(item, "Next", in: "the Choice rule").flatMap { stringValue($0, "Next") }
           if let next { targets.append(next) }

@@ -4,6 +4,7 @@ import FlowCore
 extension DocumentDecoder {
   static let retrierFields = ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"]
   static let catcherFields = ["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"]
+  static let jsonataCatcherFields = ["ErrorEquals", "Next", "Output", "Assign", "Comment"]
 
   mutating func retriers(in node: LocatedNode) -> [Retrier] {
     guard let entries = array(node, "Retry") else { return [] }
@@ -29,12 +30,18 @@ extension DocumentDecoder {
   }
 
   /// The catchers, each with its `Next` where written.
-  mutating func catchers(in node: LocatedNode) -> [(catcher: Catcher, next: Located<String>?)] {
+  mutating func catchers(in node: LocatedNode, language: QueryLanguage) -> [(catcher: Catcher, next: Located<String>?)] {
     guard let entries = array(node, "Catch") else { return [] }
     return entries.map { entry in
       guard object(entry, "a 'Catch' entry") else { return (Catcher(errorEquals: [], next: ""), nil) }
-      checkFields(of: entry, allowed: Self.catcherFields, in: "a 'Catch' entry")
+      let jsonata = language == .jsonata
+      checkFields(of: entry, allowed: jsonata ? Self.jsonataCatcherFields : Self.catcherFields, in: "a 'Catch' entry", language: language)
       let next = required(entry, "Next", in: "the 'Catch' entry").flatMap { stringValue($0, "Next") }
+      if jsonata {
+        var catcher = Catcher(errorEquals: errorEquals(entry), next: next?.value ?? "")
+        catcher.jsonata = jsonataFields(in: entry)
+        return (catcher, next)
+      }
       let catcher = Catcher(errorEquals: errorEquals(entry), next: next?.value ?? "", resultPath: resultPath(in: entry),
                             assign: assign(in: entry))
       return (catcher, next)

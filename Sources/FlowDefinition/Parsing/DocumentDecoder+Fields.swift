@@ -36,12 +36,16 @@ extension DocumentDecoder {
 
   /// Reports every member of `node` whose name is not in `allowed`: a JSONata-only field, a field that belongs to
   /// other kinds of objects, or an unknown name with the closest allowed one as a hint.
-  mutating func checkFields(of node: LocatedNode, allowed: [String], in what: String, knownElsewhere: Set<String> = []) {
+  mutating func checkFields(of node: LocatedNode, allowed: [String], in what: String, knownElsewhere: Set<String> = [],
+                            language: QueryLanguage = .jsonPath) {
     for member in node.members ?? [] where !allowed.contains(member.key) {
       let at = member.keyLocation ?? member.value.location
-      if StateFields.jsonataOnly.contains(member.key) {
-        error(.unsupportedFeature, "'\(member.key)' is a JSONata field, and JSONata is not supported", at: at,
-              hint: "flow runs JSONPath state machines")
+      if language == .jsonPath, StateFields.jsonataOnly.contains(member.key) {
+        error(.queryLanguageMismatch, "'\(member.key)' is a JSONata field, not allowed in \(what), which uses JSONPath", at: at,
+              hint: "set 'QueryLanguage: JSONata' on the state or the state machine to use it")
+      } else if language == .jsonata, StateFields.jsonPathOnly.contains(member.key) || member.key.hasSuffix(".$") {
+        error(.queryLanguageMismatch, "'\(member.key)' is a JSONPath field, not allowed in \(what), which uses JSONata", at: at,
+              hint: Self.jsonataReplacement[member.key].map { "use '\($0)' with a {% … %} expression" })
       } else if knownElsewhere.contains(member.key) {
         error(.fieldNotAllowed, "'\(member.key)' is not allowed in \(what)", at: at)
       } else {
@@ -49,6 +53,15 @@ extension DocumentDecoder {
       }
     }
   }
+
+  /// The JSONata field that does the work of a JSONPath one.
+  static let jsonataReplacement: [String: String] = [
+    "Parameters": "Arguments", "ResultSelector": "Output", "ResultPath": "Output", "OutputPath": "Output",
+    "InputPath": "Arguments", "ItemsPath": "Items", "Variable": "Condition", "SecondsPath": "Seconds",
+    "TimestampPath": "Timestamp", "ErrorPath": "Error", "CausePath": "Cause", "TimeoutSecondsPath": "TimeoutSeconds",
+    "HeartbeatSecondsPath": "HeartbeatSeconds", "MaxConcurrencyPath": "MaxConcurrency",
+    "ToleratedFailurePercentagePath": "ToleratedFailurePercentage", "ToleratedFailureCountPath": "ToleratedFailureCount",
+  ]
 
   /// Reports the second and later of `keys` present in `node` (fields that exclude each other).
   /// - Returns: the first of `keys` present, if any.

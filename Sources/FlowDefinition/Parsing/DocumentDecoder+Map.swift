@@ -4,7 +4,7 @@ import FlowExpressions
 /// Map states: the item processor (or legacy `Iterator`), item selection, concurrency and failure tolerance,
 /// batching, and reading items from a local file. Value ranges are checked by ``MapSettingsValidator``.
 extension DocumentDecoder {
-  mutating func mapState(_ node: LocatedNode, stateName: String) -> (MapState, ScopeDocument) {
+  mutating func mapState(_ node: LocatedNode, stateName: String, language: QueryLanguage) -> (MapState, ScopeDocument) {
     let processorKey = exclusive(node, ["ItemProcessor", "Iterator"])
     if processorKey == nil {
       error(.missingField, "Map state '\(stateName)' has no 'ItemProcessor'", at: node.location,
@@ -23,12 +23,22 @@ extension DocumentDecoder {
       processorConfig = config.json
     }
 
-    let selectorKey = exclusive(node, ["ItemSelector", "Parameters"]) ?? "ItemSelector"
-    var map = MapState(itemsPath: path(in: node, "ItemsPath"), itemSelector: template(in: node, selectorKey),
-                       processor: processor.machine, processorConfig: processorConfig)
-    map.maxConcurrency = numberSource(in: node, "MaxConcurrency", integer: true)
-    map.toleratedFailurePercentage = numberSource(in: node, "ToleratedFailurePercentage", integer: false)
-    map.toleratedFailureCount = numberSource(in: node, "ToleratedFailureCount", integer: true)
+    var map: MapState
+    if language == .jsonata {
+      map = MapState(itemsPath: nil, itemSelector: nil, processor: processor.machine, processorConfig: processorConfig)
+      map.items = jsonata(in: node, "Items")
+      map.itemSelectorExpression = jsonata(in: node, "ItemSelector")
+      map.maxConcurrency = jsonataNumber(in: node, "MaxConcurrency", integer: true)
+      map.toleratedFailurePercentage = jsonataNumber(in: node, "ToleratedFailurePercentage", integer: false)
+      map.toleratedFailureCount = jsonataNumber(in: node, "ToleratedFailureCount", integer: true)
+    } else {
+      let selectorKey = exclusive(node, ["ItemSelector", "Parameters"]) ?? "ItemSelector"
+      map = MapState(itemsPath: path(in: node, "ItemsPath"), itemSelector: template(in: node, selectorKey),
+                     processor: processor.machine, processorConfig: processorConfig)
+      map.maxConcurrency = numberSource(in: node, "MaxConcurrency", integer: true)
+      map.toleratedFailurePercentage = numberSource(in: node, "ToleratedFailurePercentage", integer: false)
+      map.toleratedFailureCount = numberSource(in: node, "ToleratedFailureCount", integer: true)
+    }
     map.label = string(node, "Label")?.value
     if let batcher = node["ItemBatcher"], object(batcher, "'ItemBatcher'") {
       map.itemBatcher = itemBatcher(batcher)

@@ -10,14 +10,15 @@ extension DocumentDecoder {
     guard let typeNode = required(node, "Type", in: "state '\(name.value)'"), let type = stringValue(typeNode, "Type") else {
       return document
     }
-    guard let allowed = StateFields.allowed(for: type.value) else {
+    let language = queryLanguage(node)
+    let jsonata = language == .jsonata
+    guard let allowed = jsonata ? StateFields.allowedJSONata(for: type.value) : StateFields.allowed(for: type.value) else {
       error(.unknownStateType, "'\(type.value)' is not a state type (one of \(StateFields.types.joined(separator: ", ")))",
             at: type.location, hint: StateFields.types.closestMatch(to: type.value).didYouMean)
       return document
     }
     let what = "\(type.value) state '\(name.value)'"
-    checkFields(of: node, allowed: allowed, in: what, knownElsewhere: StateFields.all)
-    queryLanguage(node)
+    checkFields(of: node, allowed: allowed, in: what, knownElsewhere: StateFields.all, language: language)
 
     var targetsMissing = false
     var state = State(name: name.value, kind: .succeed, comment: string(node, "Comment")?.value, transition: nil,
@@ -28,38 +29,42 @@ extension DocumentDecoder {
         document.targets.append(Located(value: target, location: node.location(at: "Next")))
       }
     }
-    state.inputPath = optionalPath(in: node, "InputPath")
-    state.outputPath = optionalPath(in: node, "OutputPath")
-    state.resultPath = resultPath(in: node)
-    // A Map state's `Parameters` is its legacy item selector, decoded with the Map fields.
-    if type.value != "Map" { state.parameters = template(in: node, "Parameters", requireObject: false) }
-    state.resultSelector = template(in: node, "ResultSelector")
-    state.assign = assign(in: node)
+    if jsonata {
+      state.jsonata = jsonataFields(in: node, arguments: allowed.contains("Arguments"))
+    } else {
+      state.inputPath = optionalPath(in: node, "InputPath")
+      state.outputPath = optionalPath(in: node, "OutputPath")
+      state.resultPath = resultPath(in: node)
+      // A Map state's `Parameters` is its legacy item selector, decoded with the Map fields.
+      if type.value != "Map" { state.parameters = template(in: node, "Parameters", requireObject: false) }
+      state.resultSelector = template(in: node, "ResultSelector")
+      state.assign = assign(in: node)
+    }
     if allowed.contains("Retry") {
       state.retry = retriers(in: node)
-      let catchers = catchers(in: node)
+      let catchers = catchers(in: node, language: language)
       state.catchers = catchers.map(\.catcher)
       document.targets += catchers.compactMap(\.next)
       targetsMissing = catchers.contains { $0.next == nil }
     }
 
     switch type.value {
-    case "Pass": state.kind = .pass(PassState(result: node["Result"]?.json))
-    case "Task": state.kind = .task(task(node, in: what))
+    case "Pass": state.kind = .pass(PassState(result: jsonata ? nil : node["Result"]?.json))
+    case "Task": state.kind = .task(task(node, in: what, language: language))
     case "Choice":
-      let (choice, targets) = choiceState(node, in: what)
+      let (choice, targets) = choiceState(node, in: what, language: language)
       state.kind = .choice(choice)
       document.targets += targets
       targetsMissing = targetsMissing || choice.choices.contains { $0.next.isEmpty }
-    case "Wait": state.kind = .wait(wait(node, in: what))
+    case "Wait": state.kind = .wait(jsonata ? jsonataWait(node, in: what) : wait(node, in: what))
     case "Succeed": state.kind = .succeed
-    case "Fail": state.kind = .fail(fail(node))
+    case "Fail": state.kind = .fail(jsonata ? FailState(error: jsonataString(in: node, "Error"), cause: jsonataString(in: node, "Cause")) : fail(node))
     case "Parallel":
       let branches = parallelBranches(node, stateName: name.value)
       state.kind = .parallel(ParallelState(branches: branches.map(\.machine)))
       document.scopes = branches
     case "Map":
-      let (map, processor) = mapState(node, stateName: name.value)
+      let (map, processor) = mapState(node, stateName: name.value, language: language)
       state.kind = .map(map)
       document.scopes = [processor]
     default: break
@@ -92,14 +97,19 @@ extension DocumentDecoder {
     }
   }
 
-  private mutating func task(_ node: LocatedNode, in what: String) -> TaskState {
+  private mutating func task(_ node: LocatedNode, in what: String, language: QueryLanguage) -> TaskState {
     let resource = required(node, "Resource", in: what).flatMap { stringValue($0, "Resource") }
     if let resource, resource.value.isEmpty {
       error(.invalidValue, "'Resource' must name a step, such as flow:exec", at: resource.location)
     }
     var task = TaskState(resource: resource?.value ?? "")
-    task.timeout = numberSource(in: node, "TimeoutSeconds", integer: true)
-    task.heartbeat = numberSource(in: node, "HeartbeatSeconds", integer: true)
+    if language == .jsonata {
+      task.timeout = jsonataNumber(in: node, "TimeoutSeconds", integer: true)
+      task.heartbeat = jsonataNumber(in: node, "HeartbeatSeconds", integer: true)
+    } else {
+      task.timeout = numberSource(in: node, "TimeoutSeconds", integer: true)
+      task.heartbeat = numberSource(in: node, "HeartbeatSeconds", integer: true)
+    }
     if let credentials = node["Credentials"], object(credentials, "'Credentials'") { task.credentials = credentials.json }
     return task
   }
@@ -127,6 +137,19 @@ extension DocumentDecoder {
       if let p = path(in: node, "TimestampPath") { return WaitState(duration: .timestampPath(p)) }
     }
     return WaitState(duration: .seconds(0))
+  }
+
+  /// A JSONata Wait: `Seconds` or `Timestamp`, each a literal or a `{% … %}` expression.
+  private mutating func jsonataWait(_ node: LocatedNode, in what: String) -> WaitState {
+    guard let key = exclusive(node, ["Seconds", "Timestamp"]), let value = node[key] else {
+      error(.missingField, "\(what) needs 'Seconds' or 'Timestamp'", at: node.location)
+      return WaitState(duration: .seconds(0))
+    }
+    if let text = value.string, JSONataTemplate.expressionText(text) != nil {
+      guard let template = jsonata(value, key) else { return WaitState(duration: .seconds(0)) }
+      return WaitState(duration: key == "Seconds" ? .secondsExpression(template) : .timestampExpression(template))
+    }
+    return wait(node, in: what)
   }
 
   private mutating func fail(_ node: LocatedNode) -> FailState {

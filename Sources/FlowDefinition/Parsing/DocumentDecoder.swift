@@ -10,6 +10,8 @@ struct DocumentDecoder {
   /// The directory of the pipeline file, against which `ItemReader` paths are resolved.
   let baseDirectory: String
   var diagnostics: [Diagnostic] = []
+  /// The state machine's `QueryLanguage`, the default of every state in it (branches and item processors too).
+  var topLanguage: QueryLanguage = .jsonPath
 
   init(path: String, baseDirectory: String) {
     self.path = path
@@ -46,7 +48,7 @@ struct DocumentDecoder {
       if let version = string(root, "Version"), version.value != "1.0" {
         error(.invalidValue, "'Version' must be \"1.0\", got \"\(version.value)\"", at: version.location)
       }
-      queryLanguage(root)
+      _ = queryLanguage(root, state: false)
     }
     let machine = decodeScope(root, kind: .top)
     return PipelineDocument(path: path, root: root, name: name, parameters: parameters, schedule: schedule,
@@ -87,19 +89,6 @@ struct DocumentDecoder {
     case .top: "the pipeline"
     case .branch(let index, let parent): "branch \(index + 1) of '\(parent)'"
     case .processor(let parent): "the item processor of '\(parent)'"
-    }
-  }
-
-  /// `QueryLanguage` (top level or state): only JSONPath runs here.
-  mutating func queryLanguage(_ node: LocatedNode) {
-    guard let language = string(node, "QueryLanguage") else { return }
-    switch language.value {
-    case "JSONPath": break
-    case "JSONata":
-      error(.unsupportedFeature, "JSONata is not supported: flow runs JSONPath state machines", at: language.location,
-            hint: "remove 'QueryLanguage' or set it to JSONPath")
-    default:
-      error(.invalidValue, "'QueryLanguage' must be JSONPath or JSONata, got '\(language.value)'", at: language.location)
     }
   }
 }

@@ -1,4 +1,4 @@
-/// Which fields each state type accepts (JSONPath query language).
+/// Which fields each state type accepts, in each query language.
 enum StateFields {
   static let types = ["Pass", "Task", "Choice", "Wait", "Succeed", "Fail", "Parallel", "Map"]
 
@@ -32,9 +32,37 @@ enum StateFields {
     }
   }
 
+  /// The fields a state of `type` accepts in the JSONata query language, or `nil` for an unknown type.
+  static func allowedJSONata(for type: String) -> [String]? {
+    let data = ["Output", "Assign"]
+    switch type {
+    case "Pass": return common + transition + data
+    case "Task":
+      return common + transition + errorHandling + data + ["Resource", "Arguments", "TimeoutSeconds", "HeartbeatSeconds", "Credentials"]
+    case "Choice": return common + data + ["Choices", "Default"]
+    case "Wait": return common + transition + data + ["Seconds", "Timestamp"]
+    case "Succeed": return common + ["Output"]
+    case "Fail": return common + ["Error", "Cause"]
+    case "Parallel": return common + transition + errorHandling + data + ["Branches", "Arguments"]
+    case "Map":
+      return common + transition + errorHandling + data + [
+        "ItemProcessor", "Iterator", "Items", "ItemSelector", "MaxConcurrency", "ToleratedFailurePercentage",
+        "ToleratedFailureCount", "ItemBatcher", "ItemReader", "ResultWriter", "Label",
+      ]
+    default: return nil
+    }
+  }
+
   /// Every field of some state type: one of these on the wrong type is "not allowed" rather than "unknown".
-  static let all: Set<String> = Set(types.flatMap { allowed(for: $0) ?? [] })
+  static let all: Set<String> = Set(types.flatMap { (allowed(for: $0) ?? []) + (allowedJSONata(for: $0) ?? []) })
 
   /// Fields that exist only with `QueryLanguage: JSONata`.
   static let jsonataOnly: Set<String> = ["Arguments", "Output", "Items", "Condition"]
+
+  /// Fields that exist only with `QueryLanguage: JSONPath`.
+  static let jsonPathOnly: Set<String> = [
+    "InputPath", "OutputPath", "Parameters", "ResultPath", "ResultSelector", "Result", "ItemsPath", "TimeoutSecondsPath",
+    "HeartbeatSecondsPath", "SecondsPath", "TimestampPath", "ErrorPath", "CausePath", "MaxConcurrencyPath",
+    "ToleratedFailurePercentagePath", "ToleratedFailureCountPath", "Variable",
+  ]
 }

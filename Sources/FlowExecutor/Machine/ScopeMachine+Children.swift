@@ -60,7 +60,12 @@ extension ScopeMachine {
 
   mutating func startParallel(_ state: State, _ parallel: ParallelState) throws -> StepResult {
     let effective = try applyInputPath(state, position.input)
-    let input = try state.parameters.map { try evaluate($0, on: effective, state: state) } ?? effective
+    let input: JSONValue
+    if let arguments = state.jsonata?.arguments {
+      input = try evaluate(arguments, field: "Arguments", state: state, StatesValues(input: effective))
+    } else {
+      input = try state.parameters.map { try evaluate($0, on: effective, state: state) } ?? effective
+    }
     let started = started(.parallelStateStarted, [:])
     let prefix = childPrefix(state)
     let children = parallel.branches.indices.map { ChildScope(id: "\(prefix)/\($0)", branch: $0, input: input, iteration: nil) }
@@ -78,6 +83,8 @@ extension ScopeMachine {
       return .effect(.readItems(ItemRead(
         state: state.name, parameters: try evaluate(reader.parameters, on: effective, state: state),
         maxItems: try reader.maxItems.map { try count($0, on: effective, state: state, field: "MaxItemsPath") })))
+    } else if state.jsonata != nil {
+      items = try jsonataItems(state, map, input: effective)
     } else {
       items = try mapItems(state, map, effective: effective)
     }
@@ -85,7 +92,10 @@ extension ScopeMachine {
     if let batcher = map.itemBatcher { items = try batch(items, batcher, state: state, effective: effective) }
     let tolerance = try toleratedFailures(map, count: items.count, state: state, effective: effective)
     let inputs = try items.enumerated().map { index, item in
-      try map.itemSelector.map { try evaluate($0, on: effective, state: state, mapItem: (index, item)) } ?? item
+      if let selector = map.itemSelectorExpression {
+        return try evaluate(selector, field: "ItemSelector", state: state, StatesValues(input: effective, mapItem: (index, item)))
+      }
+      return try map.itemSelector.map { try evaluate($0, on: effective, state: state, mapItem: (index, item)) } ?? item
     }
     let started = started(.mapStateStarted, EventDetails.mapStateStarted(length: inputs.count))
     let prefix = childPrefix(state)

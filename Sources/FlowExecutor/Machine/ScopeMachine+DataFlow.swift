@@ -77,6 +77,11 @@ extension ScopeMachine {
       do { value = try function.evaluate(in: scope(input, state: state)) } catch {
         throw failure(error)
       }
+    case .jsonata(let template):
+      let name = field.hasSuffix("Path") ? String(field.dropLast(4)) : field
+      value = try evaluate(template, field: name, state: state, StatesValues(input: input))
+      guard case .string(let text) = value else { throw unexpectedType(template, field: name, expected: "string", got: value) }
+      return text
     }
     guard case .string(let text) = value else {
       throw runtimeError("The value of the field '\(field)' must be a string, but it is \(value.serialized()).")
@@ -88,6 +93,13 @@ extension ScopeMachine {
   func resolve(_ source: NumberSource, on input: JSONValue, state: State, field: String, integer: Bool = true) throws -> Double {
     switch source {
     case .value(let number): return number
+    case .jsonata(let template):
+      let name = field.hasSuffix("Path") ? String(field.dropLast(4)) : field
+      let value = try evaluate(template, field: name, state: state, StatesValues(input: input))
+      guard let number = integer ? (value.isNumber ? value.intValue.map(Double.init) : nil) : value.doubleValue, number >= 0 else {
+        throw unexpectedType(template, field: name, expected: integer ? "integer" : "number", got: value)
+      }
+      return number
     case .path(let path):
       let found = path.evaluate(in: scope(input, state: state))
       if let found, let number = integer ? found.intValue.map(Double.init) : found.doubleValue, number >= 0 {

@@ -24,6 +24,10 @@ extension ScopeMachine {
     }
     position.phase = .ready
     let errorOutput: JSONValue = ["Error": .string(failure.error), "Cause": .string(failure.cause)]
+    if state.jsonata != nil {
+      return try finishJSONata(state, fields: catcher.jsonata, StatesValues(input: position.input, errorOutput: errorOutput),
+                               defaultOutput: errorOutput, transition: .next(catcher.next))
+    }
     let variables = try assignments(catcher.assign, result: errorOutput, state: state)
     let output = try applyResultPath(catcher.resultPath, state: state, input: position.input, result: errorOutput)
     position.variables.merge(variables) { $1 }

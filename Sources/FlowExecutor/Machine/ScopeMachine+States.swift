@@ -8,6 +8,9 @@ extension ScopeMachine {
     let input = position.input
     switch state.kind {
     case .pass(let pass):
+      if let fields = state.jsonata {
+        return try finishJSONata(state, fields: fields, StatesValues(input: input), defaultOutput: input, transition: state.transition)
+      }
       let effective = try applyInputPath(state, input)
       let result: JSONValue
       if let literal = pass.result {
@@ -20,6 +23,9 @@ extension ScopeMachine {
       return try finishWork(state, result: result)
 
     case .succeed:
+      if let fields = state.jsonata {
+        return try finishJSONata(state, fields: fields, StatesValues(input: input), defaultOutput: input, transition: .end)
+      }
       let output = try applyOutputPath(state, applyInputPath(state, input))
       exit(state, output)
       return .end(output)
@@ -30,6 +36,7 @@ extension ScopeMachine {
       throw StepFailure(error ?? "", cause: cause ?? "")
 
     case .choice(let choice):
+      if state.jsonata != nil { return try runJSONataChoice(state, choice, input: input) }
       return try runChoice(state, choice, input: input)
 
     case .wait(let wait):
@@ -50,6 +57,10 @@ extension ScopeMachine {
   /// Applies `ResultPath` and `OutputPath` to a state's result, evaluates `Assign`, exits the state and picks
   /// the transition.
   mutating func finishWork(_ state: State, result: JSONValue) throws -> StepResult {
+    if let fields = state.jsonata {
+      return try finishJSONata(state, fields: fields, StatesValues(input: position.input, result: result), defaultOutput: result,
+                               transition: state.transition)
+    }
     let input = position.input
     let variables = try assignments(state.assign, result: result, state: state)
     let output = try applyOutputPath(state, applyResultPath(state.resultPath, state: state, input: input, result: result))
@@ -100,6 +111,10 @@ extension ScopeMachine {
     switch position.phase {
     case .waiting:
       position.phase = .ready
+      if let fields = state.jsonata {
+        return try finishJSONata(state, fields: fields, StatesValues(input: position.input), defaultOutput: position.input,
+                                 transition: state.transition)
+      }
       let effective = try applyInputPath(state, position.input)
       let variables = try assignments(state.assign, result: effective, state: state)
       let output = try applyOutputPath(state, effective)
@@ -135,6 +150,10 @@ extension ScopeMachine {
         throw runtimeError("The Timestamp '\(text)' is not a valid RFC 3339 timestamp.")
       }
       return time
+    case .secondsExpression(let template):
+      return try jsonataDeadline(template, seconds: true, state: state, input: input)
+    case .timestampExpression(let template):
+      return try jsonataDeadline(template, seconds: false, state: state, input: input)
     case .timestampPath(let path):
       guard let value = path.evaluate(in: scope(input, state: state)) else {
         throw runtimeError("Invalid path '\(path.text)': could not be found in the input '\(input.serialized())'")

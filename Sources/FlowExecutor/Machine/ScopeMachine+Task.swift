@@ -50,7 +50,12 @@ extension ScopeMachine {
     if case .task(_, let stored, _) = position.phase { token = stored }
     let newToken = task.waitsForTaskToken && token == nil
     if newToken { token = self.newToken() }
-    let parameters = try state.parameters.map { try evaluate($0, on: effective, state: state, token: token) } ?? effective
+    let parameters: JSONValue
+    if let arguments = state.jsonata?.arguments {
+      parameters = try evaluate(arguments, field: "Arguments", state: state, StatesValues(input: effective, token: token))
+    } else {
+      parameters = try state.parameters.map { try evaluate($0, on: effective, state: state, token: token) } ?? effective
+    }
     let timeout = try task.timeout.map { try seconds($0, on: effective, state: state, field: "TimeoutSecondsPath") }
     let heartbeat = try task.heartbeat.map { try seconds($0, on: effective, state: state, field: "HeartbeatSecondsPath") }
     position.attempts += 1

@@ -77,7 +77,7 @@ struct ScopeMachine: Sendable {
   var yieldEvery = 256
 
   // Set for the duration of one `handle` call.
-  private var inputs: Inputs?
+  private(set) var inputs: Inputs?
   private var events: [HistoryEvent] = []
   private var limitReached = false
 
