@@ -48,6 +48,7 @@ struct StoreOptions: ParsableArguments {
                            registry: store, catalog: store, executions: store)
     var registry = StepRegistry.builtIn(ml: ml)
     registry.register("flow:pipeline", PipelineStep(executor: executor))
+    registry.register(prefix: "arn:aws:", MappedResourceStep())
     return registry
   }
 
