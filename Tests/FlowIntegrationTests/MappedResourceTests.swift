@@ -14,8 +14,8 @@ import Testing
     try directory.write("""
       Flow:
         Resources:
-          score: {Command: [sh, -c, 'read x; echo "{\\\\"in\\\\": $x, \\\\"state\\\\": \\\\"$FLOW_STATE\\\\"}"']}
-          'arn:aws:states:us-east-1:123456789012:activity:approve': {Command: [sh, -c, 'echo "{\\\\"approved\\\\": true}"']}
+          score: {Command: [sh, -c, 'read x; echo "{\\"in\\": $x, \\"state\\": \\"$FLOW_STATE\\"}"']}
+          'arn:aws:states:us-east-1:123456789012:activity:approve': {Command: [sh, -c, 'echo "{\\"approved\\": true}"']}
       StartAt: Invoke
       States:
         Invoke:
