@@ -13,20 +13,22 @@ final class Interruption: Sendable {
   static let grace: Duration = .seconds(10)
 
   private let handlers: SignalHandlers
-  private let received = Received()
+  private let received: Received
 
   init(executionId: String, task: Task<ExecutionRecord, any Error>) {
-    let received = received
+    let received = Received()
+    self.received = received
     handlers = SignalHandlers(for: [SIGINT, SIGTERM]) { signal in
       guard received.record(signal) else {
         StepProcessGroups.killAll()
         FileHandle.standardError.write(Data("killed: resume execution \(executionId) with `flow resume \(executionId)`\n".utf8))
         exit(128 + signal)
       }
-      FileHandle.standardError.write(Data(("stopping execution \(executionId): waiting up to \(Self.grace.components.seconds) s "
+      FileHandle.standardError.write(Data(("stopping execution \(executionId): waiting up to \(Interruption.grace.components.seconds) s "
         + "for running steps (press Ctrl-C again to kill them at once)\n").utf8))
-      StepProcessGroups.interrupt(with: signal, grace: Self.grace)
-      task.cancel()
+      // The task is cancelled before the programs get the signal, so a program that dies of it is never taken
+      // for a step that failed.
+      StepProcessGroups.interrupt(with: signal, grace: Interruption.grace) { task.cancel() }
     }
   }
 

@@ -68,7 +68,7 @@ func follow(_ id: String, executor: Executor, view: ProgressView, json: Bool, pi
   let interruption = Interruption(executionId: id, task: running)
   defer { interruption.cancel() }
   let final: ExecutionRecord
-  do { final = try await running.value } catch let error as ExecutorError {
+  do { final = try await running.value } catch {
     if let signal = interruption.signal {
       FileHandle.standardError.write(Data("""
         interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): execution \(id) stopped; what had finished is saved.
@@ -77,7 +77,8 @@ func follow(_ id: String, executor: Executor, view: ProgressView, json: Bool, pi
         """.utf8))
       throw ExitCode(128 + signal)
     }
-    throw CLIError(error.message)
+    if let error = error as? ExecutorError { throw CLIError(error.message) }
+    throw error
   }
   report(final, json: json, view: view)
   if final.status != .succeeded { throw ExitCode.failure }

@@ -13,11 +13,13 @@ import Foundation
 public enum StepProcessGroups {
   private static let state = State()
 
-  /// Sends `signal` to every running step program's process group, and makes steps cancelled from now on wait
-  /// until `grace` has passed before they kill their group. Programs that would start later are not started.
-  public static func interrupt(with signal: Int32, grace: Duration) {
-    let groups = state.interrupt(deadline: ContinuousClock.now + grace)
-    for group in groups { kill(-group, signal) }
+  /// Makes steps cancelled from now on wait until `grace` has passed before they kill their group, runs
+  /// `cancel` (which cancels the steps), then sends `signal` to every running step program's process group.
+  /// Programs that would start later are not started.
+  public static func interrupt(with signal: Int32, grace: Duration, cancelling cancel: () -> Void) {
+    _ = state.interrupt(deadline: ContinuousClock.now + grace)
+    cancel()
+    for group in state.groups() { kill(-group, signal) }
   }
 
   /// Kills every running step program's process group at once (a second Ctrl-C).
