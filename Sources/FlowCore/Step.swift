@@ -44,10 +44,10 @@ public struct StepContext: Sendable {
     executionId: String, stateName: String, attempt: Int, idempotencyKey: String,
     artifactsDirectory: URL, logger: Logger, timeoutSeconds: Double? = nil,
     heartbeat: @escaping @Sendable () async -> Void = {}, checkpoints: StepCheckpoints = .inMemory(),
-    resource: String = "", mappedResources: JSONObject = [:]
+    resource: String = "", mappedResources: JSONObject? = nil
   ) {
     self.resource = resource
-    self.mappedResources = mappedResources
+    self.mappedResources = mappedResources ?? JSONObject()
     self.executionId = executionId
     self.stateName = stateName
     self.attempt = attempt

@@ -16,7 +16,7 @@ struct PipelineDocument: Sendable {
   /// `Flow.MaxHistoryEvents`.
   var maxHistoryEvents: Int?
   /// `Flow.Resources`: AWS resources mapped to local programs (see `ResourceMapping`).
-  var resources: JSONObject = [:]
+  var resources = JSONObject()
   /// The top-level state machine.
   var machine: ScopeDocument
 

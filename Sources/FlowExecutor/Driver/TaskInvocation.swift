@@ -26,7 +26,7 @@ struct TaskInvocation {
         save: { [store = runtime.store, execution = runtime.record.id, key = call.idempotencyKey] in
           try store.appendCheckpoint($0, executionId: execution, key: key)
         }),
-      resource: call.resource, mappedResources: runtime.pipeline.document["Flow"]?["Resources"]?.objectValue ?? [:])
+      resource: call.resource, mappedResources: runtime.pipeline.document["Flow"]?["Resources"]?.objectValue ?? JSONObject())
     do {
       let output = try await invoke(step, context: context)
       return call.token == nil ? .taskSucceeded(output) : .taskInvoked
