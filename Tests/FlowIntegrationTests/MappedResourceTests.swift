@@ -51,7 +51,7 @@ import Testing
       States:
         Invoke: {Type: Task, Resource: arn:aws:states:::lambda:invoke, Parameters: {FunctionName: score}, End: true}
       """, to: "p.yaml")
-    let check = try flow(["validate", "p.yaml"])
+    let check = try FlowBinary.run(["validate", "p.yaml"], in: directory)
     #expect(check.status != 0)
     #expect((check.stdout + check.stderr).contains("the function 'score' is not mapped to a local program"))
     let run = try flow(["run", "p.yaml"])
