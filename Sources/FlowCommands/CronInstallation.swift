@@ -39,14 +39,22 @@ struct CronInstallation {
   /// - Parameters:
   ///   - client: Reads and writes the crontab.
   ///   - write: `false` for a dry run: compute the new crontab only.
-  /// - Returns: The line, the new crontab, and whether it differs from the current one.
+  /// - Returns: The line, the new crontab, whether it differs from the current one, and (dry run only) why the
+  ///   current crontab could not be read, in which case the new crontab starts from an empty one.
   /// - Throws: ``ScheduleError`` when `crontab` fails or the managed block is damaged.
-  func install(with client: CrontabClient, write: Bool) throws(ScheduleError) -> (line: String, crontab: Crontab, changed: Bool) {
+  func install(with client: CrontabClient, write: Bool) throws(ScheduleError)
+    -> (line: String, crontab: Crontab, changed: Bool, unread: ScheduleError?) {
     let line = try tickLine()
-    let current = try client.read()
+    var current = Crontab()
+    var unread: ScheduleError?
+    do { current = try client.read() } catch {
+      // A dry run shows what would be installed even where `crontab` is missing (a container, a CI runner).
+      guard !write else { throw error }
+      unread = error
+    }
     let updated = try current.installing(try Self.lines(in: current, replacingWith: line))
     if write, updated != current { try client.write(updated) }
-    return (line, updated, updated != current)
+    return (line, updated, updated != current, unread)
   }
 
   /// Takes this project's line out of the managed block (the block goes when it is left empty), or the whole block.

@@ -8,7 +8,7 @@ public struct Flow: AsyncParsableCommand {
     discussion: "Pipelines are Amazon States Language state machines in YAML or JSON; every transition is committed to one SQLite file.",
     version: "0.1.0",
     subcommands: [
-      Run.self, Status.self, History.self, Resume.self, Redrive.self, Stop.self, TaskCommand.self,
+      Run.self, Status.self, History.self, Logs.self, Resume.self, Redrive.self, Stop.self, TaskCommand.self,
       Validate.self, Graph.self, ScheduleCommand.self, Tick.self, Scheduler.self, ModelsCommand.self, EndpointsCommand.self,
       Serve.self, Eval.self,
     ])

@@ -92,6 +92,7 @@ struct StoreOptions: ParsableArguments {
     ml.outputDirectories = Self.outputDirectories
     var registry = StepRegistry.builtIn(ml: ml)
     registry.register("flow:pipeline", PipelineStep(executor: executor))
+    registry.register(prefix: "arn:aws:", MappedResourceStep())
     return registry
   }
 

@@ -63,10 +63,24 @@ extension Flow {
 }
 
 /// Runs an execution to its end in this process and reports it; shared by run, resume and redrive.
+///
+/// SIGINT or SIGTERM stops it gracefully (``Interruption``); the command then exits with 128 + the signal.
 func follow(_ id: String, executor: Executor, view: ProgressView, json: Bool, pipeline: Pipeline? = nil) async throws {
+  let running = Task { try await executor.run(id, pipeline: pipeline) }
+  let interruption = Interruption(executionId: id, task: running)
+  defer { interruption.cancel() }
   let final: ExecutionRecord
-  do { final = try await executor.run(id, pipeline: pipeline) } catch let error as ExecutorError {
-    throw CLIError(error.message)
+  do { final = try await running.value } catch {
+    if let signal = interruption.signal {
+      FileHandle.standardError.write(Data("""
+        interrupted by \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): execution \(id) stopped; what had finished is saved.
+        Continue it with: flow resume \(id)
+
+        """.utf8))
+      throw ExitCode(128 + signal)
+    }
+    if let error = error as? ExecutorError { throw CLIError(error.message) }
+    throw error
   }
   report(final, json: json, view: view)
   if final.status != .succeeded { throw ExitCode.failure }
@@ -85,6 +99,12 @@ func report(_ record: ExecutionRecord, json: Bool, view: ProgressView) {
     return
   }
   view.finished(record)
+  if !view.enabled, record.status != .succeeded {
+    // `--quiet` drops the progress lines, never the reason a run failed.
+    let reason = [record.error, record.cause].compactMap { $0 }.joined(separator: ": ")
+    FileHandle.standardError.write(Data(
+      "execution \(record.id) \(record.status.rawValue)\(reason.isEmpty ? " (no error or cause)" : ": \(reason)")\n".utf8))
+  }
   if record.status == .succeeded {
     print((record.output ?? .null).serialized(pretty: true))
   }

@@ -87,9 +87,16 @@ extension Flow.ScheduleCommand {
           throw CLIError("cannot create \(folder) for the tick log: \(error.localizedDescription)")
         }
       }
-      let result: (line: String, crontab: Crontab, changed: Bool)
+      let result: (line: String, crontab: Crontab, changed: Bool, unread: ScheduleError?)
       do { result = try installation.install(with: crontab.client, write: !dryRun) } catch {
         throw CLIError(error.description)
+      }
+      if let unread = result.unread {
+        FileHandle.standardError.write(Data("""
+          note: cannot read your crontab (\(unread.message)); showing the managed block alone. \
+          `flow schedule install` needs the `crontab` command (Debian: apt-get install cron).
+
+          """.utf8))
       }
       if dryRun {
         print(result.crontab.text, terminator: "")

@@ -10,8 +10,8 @@ extension Flow {
       abstract: "Run scheduled pipelines without cron: sleep until the next slot, fire it, run it; log each step.",
       discussion: """
         Fires through the same code as `flow tick`, so each slot is recorded once in the store and a scheduler \
-        and cron ticks on the same store never start a slot twice. At start it resumes executions left \
-        interrupted with no live owner. On SIGTERM or SIGINT it stops firing, lets each running execution finish \
+        and cron ticks on the same store never start a slot twice. It resumes the scheduled executions left \
+        interrupted with no live owner (those of every execution with --resume-all). On SIGTERM or SIGINT it stops firing, lets each running execution finish \
         the commit it is making (they stay resumable), and exits with status 0.
         """)
 
@@ -21,6 +21,9 @@ extension Flow {
 
     @Option(help: ArgumentHelp("Seconds to wait for running executions to wind down after SIGTERM.", valueName: "seconds"))
     var grace: Double = 10
+
+    @Flag(help: "At start, also resume interrupted executions the scheduler did not start (manual `flow run`s).")
+    var resumeAll = false
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -33,7 +36,7 @@ extension Flow {
       let log = TickLog.standardOutput
       let ticker = ScheduleTicker(executor: storeOptions.executor(store: store), store: store, log: log)
       let loop = SchedulerLoop(directory: directory, loader: storeOptions.loader, ticker: ticker,
-                               grace: .milliseconds(Int64(grace * 1000)))
+                               grace: .milliseconds(Int64(grace * 1000)), resumeAll: resumeAll)
       let signals = SignalHandlers(for: [SIGTERM, SIGINT]) { signal in
         log.say("received \(signal == SIGTERM ? "SIGTERM" : "SIGINT"): stopping")
         loop.stop()

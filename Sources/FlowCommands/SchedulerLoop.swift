@@ -6,7 +6,8 @@ import Foundation
 /// The long-running scheduler behind `flow scheduler`: sleeps until the next slot of any pipeline, fires it with
 /// ``ScheduleTicker`` (the code of `flow tick`), and runs the executions it starts in this process.
 ///
-/// - At start it resumes every top-level execution left `RUNNING` with no live owner (scheduled or not).
+/// - At start it resumes the scheduled executions left `RUNNING` with no live owner; with ``resumeAll`` every
+///   top-level one (a manual `flow run` of another pipeline too, whose finished side effects may then run again).
 /// - It wakes at the next slot, at least once a minute (to notice clock changes and edited pipeline files, which
 ///   it reloads on every wake), and whenever one of its executions ends (so a queued slot starts at once).
 /// - ``stop()`` (SIGTERM, SIGINT) stops firing, cancels the running executions — each stops after the commit it
@@ -20,12 +21,15 @@ final class SchedulerLoop: Sendable {
   let grace: Duration
   /// The longest sleep between two ticks.
   let maximumSleep: Duration
+  /// Whether to resume, at start, interrupted executions the scheduler didn't start.
+  let resumeAll: Bool
 
   private let wakeup = Wakeup()
   private let state = LoopState()
 
   init(directory: String, loader: PipelineLoader, ticker: ScheduleTicker, grace: Duration = .seconds(10),
-       maximumSleep: Duration = .seconds(60)) {
+       maximumSleep: Duration = .seconds(60), resumeAll: Bool = false) {
+    self.resumeAll = resumeAll
     self.directory = directory
     self.loader = loader
     self.ticker = ticker
@@ -48,7 +52,7 @@ final class SchedulerLoop: Sendable {
     log.say("scheduler started (pid \(getpid())): pipelines in \(directory)")
     _ = try ScheduledPipeline.load(from: directory, loader: loader)
     do {
-      for record in try store.orphanedExecutions(now: Date().timeIntervalSince1970, scheduledOnly: false) {
+      for record in try store.orphanedExecutions(now: Date().timeIntervalSince1970, scheduledOnly: !resumeAll) {
         launch(record.id, pipeline: nil, resumed: true)
       }
     } catch {

@@ -1,13 +1,47 @@
 import ArgumentParser
 import FlowCore
+import FlowStore
 import Foundation
 
 extension Flow {
   /// `flow task success|failure|heartbeat TOKEN`: answer a `.waitForTaskToken` task.
   struct TaskCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "task", abstract: "Complete or keep alive a task waiting for a callback token.",
-      subcommands: [Success.self, Failure.self, Heartbeat.self])
+      commandName: "task", abstract: "List, complete or keep alive tasks waiting for a callback token.",
+      subcommands: [List.self, Success.self, Failure.self, Heartbeat.self])
+
+    struct List: AsyncParsableCommand {
+      static let configuration = CommandConfiguration(
+        abstract: "Show the tokens of running executions still waiting for an answer: token, execution and state.")
+      @Flag(help: "Print JSON: an array of {token, executionId, state, since}.") var json = false
+      @OptionGroup var storeOptions: StoreOptions
+
+      func run() async throws {
+        let store = try storeOptions.openStore()
+        let pending: [TaskTokenRecord]
+        do { pending = try store.pendingTokens() } catch let error as StoreError { throw CLIError(error.message) }
+        if json {
+          let rows = pending.map { record -> JSONValue in
+            .object(["token": .string(record.token), "executionId": .string(record.executionId),
+             "state": .string(record.stateName), "since": .string(Timestamp.format(record.heartbeat))])
+          }
+          print(JSONValue.array(rows).serialized(pretty: true))
+          return
+        }
+        guard !pending.isEmpty else {
+          print("no task is waiting for a token")
+          return
+        }
+        // The token goes last and whole on its line, so it can be copied as it is.
+        let executionWidth = max("EXECUTION".count, pending.map(\.executionId.count).max() ?? 0)
+        let stateWidth = max("STATE".count, pending.map(\.stateName.count).max() ?? 0)
+        func pad(_ text: String, _ width: Int) -> String { text + String(repeating: " ", count: max(width - text.count, 0)) }
+        print("\(pad("EXECUTION", executionWidth))  \(pad("STATE", stateWidth))  TOKEN")
+        for record in pending {
+          print("\(pad(record.executionId, executionWidth))  \(pad(record.stateName, stateWidth))  \(record.token)")
+        }
+      }
+    }
 
     struct Success: AsyncParsableCommand {
       static let configuration = CommandConfiguration(abstract: "Complete a waiting task with an output.")

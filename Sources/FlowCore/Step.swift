@@ -38,12 +38,19 @@ public struct StepContext: Sendable {
   /// The values of the secrets this attempt's parameters referenced (see ``SecretResolver``): a step that writes
   /// logs or files masks them (``SecretResolver/mask(_:_:)-(String,_)``).
   public var secrets: [String] = []
+  /// The Task's `Resource`, as written (with any `.sync` or `.waitForTaskToken` suffix).
+  public var resource: String
+  /// The pipeline's `Flow.Resources` block (see ``ResourceMapping``); empty when it has none.
+  public var mappedResources: JSONObject
 
   public init(
     executionId: String, stateName: String, attempt: Int, idempotencyKey: String,
     artifactsDirectory: URL, logger: Logger, timeoutSeconds: Double? = nil,
-    heartbeat: @escaping @Sendable () async -> Void = {}, checkpoints: StepCheckpoints = .inMemory()
+    heartbeat: @escaping @Sendable () async -> Void = {}, checkpoints: StepCheckpoints = .inMemory(),
+    resource: String = "", mappedResources: JSONObject? = nil
   ) {
+    self.resource = resource
+    self.mappedResources = mappedResources ?? JSONObject()
     self.executionId = executionId
     self.stateName = stateName
     self.attempt = attempt
@@ -113,9 +120,18 @@ public struct StepRegistry: Sendable {
     steps[resource] = step
   }
 
-  /// The step registered under `resource`, ignoring a `.sync` or `.waitForTaskToken` suffix.
+  private var prefixed: [(prefix: String, step: any Step)] = []
+
+  /// Registers `step` for every resource that starts with `prefix` and has no step of its own
+  /// (`"arn:aws:"`: the AWS resources a pipeline maps to local programs).
+  public mutating func register(prefix: String, _ step: any Step) {
+    prefixed.append((prefix, step))
+  }
+
+  /// The step registered under `resource`, ignoring a `.sync` or `.waitForTaskToken` suffix, else the step of
+  /// the first prefix it starts with.
   public func step(for resource: String) -> (any Step)? {
-    steps[resource] ?? steps[StepRegistry.baseName(of: resource)]
+    steps[resource] ?? steps[StepRegistry.baseName(of: resource)] ?? prefixed.first { resource.hasPrefix($0.prefix) }?.step
   }
 
   /// Every registered resource name, sorted.

@@ -47,6 +47,8 @@ public struct ExecutorError: Error, Sendable, CustomStringConvertible {
     public static let leaseLost = Code(name: "leaseLost")
     /// Another live process runs the execution.
     public static let busy = Code(name: "busy")
+    /// The task running the execution was cancelled; what had finished was committed, and it stays resumable.
+    public static let interrupted = Code(name: "interrupted")
     /// `flow:pipeline` children nest deeper than ``ExecutorOptions/maxNestingDepth``.
     public static let nestingLimit = Code(name: "nestingLimit")
   }

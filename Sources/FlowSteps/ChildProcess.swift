@@ -41,10 +41,13 @@ enum ChildProcess {
           }
         }
       }
-      try Task.checkCancellation()
+      // A program that exited 0 finished its work, even if the step was cancelled as it did (Ctrl-C during the
+      // grace of `StepProcessGroups.interrupt`): its result is kept. Any other ending of a cancelled step is
+      // the cancellation's doing, not the program's failure.
+      if Task.isCancelled && output.status != 0 { throw CancellationError() }
       return output
     } onCancel: {
-      if let pid = launched.get() { kill(-pid, SIGKILL) }
+      if let pid = launched.get() { StepProcessGroups.cancel(pid) }
     }
   }
 
@@ -201,6 +204,14 @@ enum ChildProcess {
       [child.stdin, child.stdout, child.stderr].forEach { _ = close($0) }
       throw StepFailure("Exec.SpawnFailed", cause: "cannot record the program's process group: \(error)")
     }
+    guard StepProcessGroups.admit(child.pid) else {
+      // flow is being interrupted: the program never runs.
+      kill(-child.pid, SIGKILL)
+      while waitpid(child.pid, &status, 0) == -1 && errno == EINTR {}
+      [child.stdin, child.stdout, child.stderr].forEach { _ = close($0) }
+      return Output(status: 128 + SIGKILL, stdout: [], stderr: Array("flow was interrupted before the program started".utf8),
+                    stdoutOverflowed: false)
+    }
     kill(child.pid, SIGCONT)
     return nil
   }
@@ -233,6 +244,7 @@ enum ChildProcess {
     group.wait()
     var status: Int32 = 0
     while waitpid(child.pid, &status, 0) == -1 && errno == EINTR {}
+    StepProcessGroups.remove(child.pid)
     let exit: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
     return Output(status: exit, stdout: box.stdout, stderr: box.stderr, stdoutOverflowed: box.overflowed)
   }

@@ -114,6 +114,19 @@ extension SQLiteStore {
     }
   }
 
+  /// The tokens still waiting for an answer whose execution is running, oldest first (`flow task list`).
+  public func pendingTokens() throws -> [TaskTokenRecord] {
+    try locked { db in
+      try db.query(
+        """
+        SELECT t.token, t.execution_id, t.state_name, t.heartbeat FROM task_tokens t
+          JOIN executions e ON e.id = t.execution_id
+        WHERE t.status = 'PENDING' AND e.status = 'RUNNING' ORDER BY t.heartbeat
+        """
+      ) { TaskTokenRecord(token: $0.text(0), executionId: $0.text(1), stateName: $0.text(2), heartbeat: $0.double(3)) }
+    }
+  }
+
   public func completeToken(_ token: String, status: TaskTokenRecord.Status, output: JSONValue?, error: String?,
                             cause: String?, now: Double) throws {
     try locked { db in

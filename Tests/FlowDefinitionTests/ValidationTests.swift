@@ -28,9 +28,43 @@ import Testing
   }
 
   @Test func loadThrowsOnlyErrorsAndDropsWarnings() throws {
-    let text = "StartAt: A\nStates:\n  A: {Type: Task, Resource: 'arn:aws:lambda:x', End: true}\n  B: {Type: Succeed}"
-    #expect(codes(text) == ["W:unregistered-resource", "W:unreachable-state"])
+    let text = "StartAt: A\nStates:\n  A: {Type: Task, Resource: flow:echo, End: true}\n  B: {Type: Succeed}"
+    #expect(codes(text) == ["W:unreachable-state"])
     _ = try load(text)
+  }
+
+  @Test func anUnmappedAWSResourceIsAnErrorWithAHint() throws {
+    let found = errors("""
+      StartAt: A
+      States:
+        A: {Type: Task, Resource: 'arn:aws:lambda:us-east-1:1:function:score', Next: B}
+        B: {Type: Task, Resource: 'arn:aws:states:::lambda:invoke', Parameters: {FunctionName: train}, Next: C}
+        C: {Type: Task, Resource: 'arn:aws:states:us-east-1:1:activity:approve', Next: D}
+        D: {Type: Task, Resource: 'arn:aws:states:::sns:publish', End: true}
+      """)
+    #expect(found.map(\.code.description) == Array(repeating: "unregistered-resource", count: 4))
+    #expect(found[0].message.contains("'arn:aws:lambda:us-east-1:1:function:score' is not mapped to a local program"))
+    #expect(found[0].hint?.contains("Flow: {Resources:") == true)
+    #expect(found[1].message.contains("the function 'train' is not mapped"))
+    #expect(found[1].location?.line == 4)
+  }
+
+  @Test func awsResourcesMappedInTheFlowBlockValidate() throws {
+    let text = """
+      Flow:
+        Resources:
+          score: {Command: [cat]}
+          'arn:aws:lambda:us-east-1:1:function:train': {Command: [cat], Env: {A: b}}
+          'arn:aws:states:us-east-1:1:activity:approve': {Command: 'cat'}
+      StartAt: A
+      States:
+        A: {Type: Task, Resource: 'arn:aws:lambda:us-east-1:1:function:score:prod', Next: B}
+        B: {Type: Task, Resource: 'arn:aws:states:::lambda:invoke', Parameters: {FunctionName: train, Payload.$: $}, Next: C}
+        C: {Type: Task, Resource: 'arn:aws:states:::lambda:invoke', Parameters: {FunctionName.$: $.f}, Next: D}
+        D: {Type: Task, Resource: 'arn:aws:states:us-east-1:1:activity:approve', End: true}
+      """
+    #expect(codes(text) == [])
+    #expect(errors("Flow: {Resources: {f: {Comand: [cat]}}}\nStartAt: A\nStates: {A: {Type: Succeed}}").count == 2)
   }
 
   @Test func catchTargetsAndChoiceDefaultsMustExist() {

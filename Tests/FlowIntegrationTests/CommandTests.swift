@@ -104,6 +104,65 @@ import Testing
     #expect(try flow(["task", "success", token!]).status == 1)
   }
 
+  @Test func quietRunPrintsTheErrorAndCauseOnFailure() throws {
+    try directory.write("StartAt: F\nStates: {F: {Type: Fail, Error: Model.TooWeak, Cause: accuracy 0.41 < 0.9}}\n", to: "p.yaml")
+    let run = try flow(["run", "p.yaml", "--quiet"])
+    #expect(run.status == 1)
+    #expect(run.stdout.isEmpty)
+    #expect(run.stderr.contains("FAILED"))
+    #expect(run.stderr.contains("Model.TooWeak"))
+    #expect(run.stderr.contains("accuracy 0.41 < 0.9"))
+    let json = try flow(["run", "p.yaml", "--quiet", "--json"])
+    #expect(json.stderr.isEmpty, "--json reports on stdout only")
+    #expect(json.json?["error"] == "Model.TooWeak")
+  }
+
+  @Test func taskListShowsAPendingTokenWithItsExecutionAndState() throws {
+    try directory.write("""
+      StartAt: Approve
+      States:
+        Approve: {Type: Task, Resource: flow:echo.waitForTaskToken, End: true}
+      """, to: "p.yaml")
+    #expect(try flow(["task", "list"]).stdout.contains("no task is waiting"))
+    let process = try FlowBinary.start(["run", "p.yaml", "--detach", "--store", "flow.db"], in: directory)
+    process.waitUntilExit()
+    let id = String(decoding: (process.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    var rows: [JSONValue] = []
+    let deadline = Date().addingTimeInterval(20)
+    while rows.isEmpty && Date() < deadline {
+      rows = try JSONValue(parsing: flow(["task", "list", "--json"]).stdout).arrayValue ?? []
+      if rows.isEmpty { Thread.sleep(forTimeInterval: 0.1) }
+    }
+    let row = try #require(rows.first)
+    #expect(row["executionId"]?.stringValue == id)
+    #expect(row["state"] == "Approve")
+    let token = try #require(row["token"]?.stringValue)
+    let text = try flow(["task", "list"]).stdout
+    #expect(text.contains("EXECUTION"))
+    #expect(text.split(separator: "\n").contains { $0.hasPrefix(id) && $0.hasSuffix(token) })
+    #expect(try flow(["task", "success", token]).status == 0)
+    _ = try? flow(["stop", id])
+  }
+
+  @Test func logsPrintsWhatADetachedExecutionLogged() throws {
+    try directory.write("StartAt: A\nStates: {A: {Type: Pass, End: true}}\n", to: "p.yaml")
+    let detached = try flow(["run", "p.yaml", "--detach"])
+    let id = detached.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    var logs = try flow(["logs", id])
+    let deadline = Date().addingTimeInterval(20)
+    while !logs.stdout.contains("SUCCEEDED"), Date() < deadline {
+      Thread.sleep(forTimeInterval: 0.2)
+      logs = try flow(["logs", id])
+    }
+    #expect(logs.status == 0, "\(logs.stderr)")
+    #expect(logs.stdout.contains("SUCCEEDED"))
+    let attached = try flow(["run", "p.yaml", "--json"])
+    let missing = try flow(["logs", try #require(attached.json?["executionId"]?.stringValue)])
+    #expect(missing.status == 1)
+    #expect(missing.stderr.contains("only executions started with --detach have one"))
+  }
+
   @Test func stopAbortsADetachedExecution() throws {
     try directory.write("StartAt: W\nStates: {W: {Type: Wait, Seconds: 60, End: true}}\n", to: "p.yaml")
     let process = try FlowBinary.start(["run", "p.yaml", "--detach", "--store", "flow.db"], in: directory)

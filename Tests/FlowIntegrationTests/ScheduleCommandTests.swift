@@ -74,7 +74,7 @@ import Testing
     #expect(tick.stdout.contains("minutely: slot "))
   }
 
-  @Test func schedulerResumesAnInterruptedExecution_andExitsZeroOnSIGTERM() async throws {
+  @Test func schedulerResumesAManualRunOnlyWithResumeAll_andExitsZeroOnSIGTERM() async throws {
     try directory.write("""
       StartAt: Slow
       States: {Slow: {Type: Task, Resource: flow:echo, Parameters: {DelaySeconds: 1}, End: true}}
@@ -87,7 +87,17 @@ import Testing
     let id = try #require(try store().executions(limit: 1).first?.id)
     #expect(try store().execution(id)?.status == .running)
 
-    let scheduler = try FlowBinary.start(["scheduler", "pipelines", "--store", "flow.db"], in: directory)
+    // Without --resume-all the scheduler leaves a manual run alone: resuming it would repeat its side effects.
+    let alone = try FlowBinary.start(["scheduler", "pipelines", "--store", "flow.db"], in: directory)
+    try await Task.sleep(for: .seconds(2))
+    kill(alone.processIdentifier, SIGTERM)
+    let aloneOutput = String(decoding: (alone.standardOutput as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    alone.waitUntilExit()
+    #expect(aloneOutput.contains("scheduler started"), "\(aloneOutput)")
+    #expect(!aloneOutput.contains("resuming interrupted execution \(id)"), "\(aloneOutput)")
+    #expect(try store().execution(id)?.status == .running)
+
+    let scheduler = try FlowBinary.start(["scheduler", "pipelines", "--store", "flow.db", "--resume-all"], in: directory)
     let deadline = Date().addingTimeInterval(30)
     // The lease of the killed process runs out, or its death is noticed; then the scheduler resumes the run.
     while try store().execution(id)?.status == .running, Date() < deadline {

@@ -42,6 +42,16 @@ import Testing
 
   var crontab: String { (try? String(contentsOf: table, encoding: .utf8)) ?? "" }
 
+  @Test func dryRunWorksWithoutACrontabCommand() throws {
+    let dry = try FlowBinary.run(["schedule", "install", "--dry-run", "--store", ".flow/flow.db",
+                                  "--crontab-command", directory.appendingPathComponent("no-such-crontab").path],
+                                 in: directory)
+    #expect(dry.status == 0, "\(dry.stderr)")
+    #expect(dry.stdout.contains("# BEGIN flow managed block"))
+    #expect(dry.stdout.contains(" tick --store "))
+    #expect(dry.stderr.contains("cannot read your crontab"))
+  }
+
   @Test func installKeepsTheUsersLines_andRemoveRestoresThemByteForByte() throws {
     let users = "MAILTO=me@example.com\r\n# my backups\n0 * * * * /home/me/backup.sh\n\n30 2 * * 1 echo '%weekly%'"
     try users.write(to: table, atomically: true, encoding: .utf8)

@@ -19,13 +19,14 @@ struct DocumentDecoder {
   }
 
   static let topLevelFields = ["Comment", "StartAt", "States", "TimeoutSeconds", "Version", "QueryLanguage", "Flow"]
-  static let flowFields = ["Name", "Parameters", "Schedule", "MaxHistoryEvents"]
+  static let flowFields = ["Name", "Parameters", "Schedule", "MaxHistoryEvents", "Resources"]
 
   mutating func decode(_ root: LocatedNode) -> PipelineDocument {
     var name = PipelineLoader.defaultName(forPath: path)
     var parameters = JSONObject()
     var schedule: JSONValue?
     var maxHistoryEvents: Int?
+    var resources = JSONObject()
     if root.members == nil {
       error(.wrongType, "a pipeline must be a mapping with 'StartAt' and 'States', got \(article(root.typeName))", at: root.location)
     } else {
@@ -37,6 +38,7 @@ struct DocumentDecoder {
         }
         if let p = flow["Parameters"], object(p, "'Parameters'") { parameters = p.json.objectValue ?? [:] }
         if let s = flow["Schedule"], object(s, "'Schedule'") { schedule = s.json }
+        if let r = flow["Resources"], object(r, "'Resources'") { resources = decodeResources(r) }
         if let m = int(flow, "MaxHistoryEvents") {
           if m.value < 100 || m.value > 100_000_000 {
             error(.invalidValue, "'MaxHistoryEvents' must be from 100 to 100000000, got \(m.value)", at: m.location)
@@ -52,7 +54,31 @@ struct DocumentDecoder {
     }
     let machine = decodeScope(root, kind: .top)
     return PipelineDocument(path: path, root: root, name: name, parameters: parameters, schedule: schedule,
-                            maxHistoryEvents: maxHistoryEvents, machine: machine)
+                            maxHistoryEvents: maxHistoryEvents, resources: resources, machine: machine)
+  }
+
+  /// `Flow.Resources`: each AWS resource name maps to the `Parameters` of a `flow:exec` step, without `Input`.
+  mutating func decodeResources(_ node: LocatedNode) -> JSONObject {
+    var resources = JSONObject()
+    for member in node.members ?? [] {
+      let name = member.key
+      guard object(member.value, "the mapping of '\(name)'") else { continue }
+      checkFields(of: member.value, allowed: ["Command", "Env", "WorkingDirectory", "ErrorName", "MaxOutputBytes"],
+                  in: "the mapping of '\(name)'")
+      guard let command = member.value["Command"] else {
+        error(.missingField, "the mapping of '\(name)' needs a 'Command' (the program to run, as for flow:exec)",
+              at: member.value.location)
+        continue
+      }
+      let valid = command.json.stringValue.map { !$0.isEmpty }
+        ?? command.json.arrayValue.map { !$0.isEmpty && $0.allSatisfy { $0.stringValue != nil } } ?? false
+      guard valid else {
+        error(.wrongType, "'Command' must be a non-empty string or array of strings", at: command.location)
+        continue
+      }
+      resources[name] = member.value.json
+    }
+    return resources
   }
 
   /// Decodes `StartAt` and `States` of a state machine, a branch or an item processor.

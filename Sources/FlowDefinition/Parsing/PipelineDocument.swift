@@ -15,6 +15,8 @@ struct PipelineDocument: Sendable {
   var schedule: JSONValue?
   /// `Flow.MaxHistoryEvents`.
   var maxHistoryEvents: Int?
+  /// `Flow.Resources`: AWS resources mapped to local programs (see `ResourceMapping`).
+  var resources = JSONObject()
   /// The top-level state machine.
   var machine: ScopeDocument
 

@@ -1,7 +1,9 @@
 import FlowCore
 
 /// A Task's `Resource` names a registered step: an unknown `flow:` name is an error (a typo, caught at load time
-/// rather than hours into a run); any other name (an AWS ARN, …) only runs if a step is registered under it.
+/// rather than hours into a run). An AWS resource runs only when the pipeline's `Flow.Resources` block maps it
+/// to a local program (``ResourceMapping``): a Lambda function ARN, an activity ARN, or
+/// `arn:aws:states:::lambda:invoke` with a literal `FunctionName`; anything else is an error with a hint.
 struct TaskResourceValidator: Validator {
   let knownResources: Set<String>
 
@@ -16,10 +18,40 @@ struct TaskResourceValidator: Validator {
         diagnostics.append(.error(.unknownResource, "no step is registered as '\(base)'", at: at,
                                   hint: known.closestMatch(to: base).didYouMean
                                     ?? (known.isEmpty ? nil : "known steps: \(known.joined(separator: ", "))")))
-      } else {
-        diagnostics.append(.warning(.unregisteredResource, "the resource '\(task.resource)' runs only if a step is registered under this name",
-                                    at: at))
+      } else if base == ResourceMapping.lambdaInvoke {
+        checkFunctionName(of: doc, resources: document.resources, resourceAt: at, into: &diagnostics)
+      } else if !ResourceMapping.isMappable(base) {
+        diagnostics.append(.error(.unregisteredResource, "the resource '\(task.resource)' cannot run here", at: at,
+                                  hint: "flow runs 'flow:' steps, Lambda functions and activities mapped to local "
+                                    + "programs in Flow.Resources, and arn:aws:states:::lambda:invoke"))
+      } else if ResourceMapping.lookup(base, in: document.resources) == nil {
+        diagnostics.append(.error(.unregisteredResource, "the resource '\(base)' is not mapped to a local program", at: at,
+                                  hint: Self.mappingHint(base)))
       }
     }
+  }
+
+  /// `lambda:invoke` names its function in `Parameters.FunctionName` (or `Arguments.FunctionName`): a literal
+  /// name must be mapped; a path (`FunctionName.$`) or an expression is looked up when the task runs.
+  private func checkFunctionName(of doc: StateDocument, resources: JSONObject, resourceAt: SourceLocation?,
+                                 into diagnostics: inout [Diagnostic]) {
+    let block = doc.node["Parameters"] != nil ? "Parameters" : "Arguments"
+    let parameters = doc.node[block]
+    if parameters?["FunctionName.$"] != nil { return }
+    guard let node = parameters?["FunctionName"] else {
+      diagnostics.append(.error(.missingField, "arn:aws:states:::lambda:invoke needs 'FunctionName' in its \(block)",
+                                at: resourceAt, hint: "name a function mapped in Flow.Resources"))
+      return
+    }
+    guard let name = node.json.stringValue, !name.hasPrefix("{%") else { return }
+    if ResourceMapping.lookup(name, in: resources) == nil {
+      diagnostics.append(.error(.unregisteredResource, "the function '\(name)' is not mapped to a local program",
+                                at: doc.node.location(at: .key(block), .key("FunctionName")), hint: Self.mappingHint(name)))
+    }
+  }
+
+  private static func mappingHint(_ name: String) -> String {
+    "map it in the Flow block: Flow: {Resources: {'\(name)': {Command: [python3, handler.py]}}}; the program reads "
+      + "the input as JSON on stdin and prints its result as JSON"
   }
 }

@@ -70,6 +70,11 @@ struct ExecutionDriver {
                           + "Its new owner goes on with it; see `flow status \(record.id)`.", code: .leaseLost)
     case .failure(let error as StoreError) where error.code == .leaseLost:
       throw ExecutorError("execution \(record.id): stopped at once without further effects: \(error.message)", code: .leaseLost)
+    case .failure(is CancellationError):
+      // Interrupted (Ctrl-C, SIGTERM, a stopping scheduler): commit what finished, then stop resumably.
+      try? journal.commit()
+      throw ExecutorError("execution \(record.id) was interrupted: resume it with `flow resume \(record.id)`",
+                          code: .interrupted)
     case .failure(let error):
       // The store failed: leave the execution resumable, commit nothing more.
       throw ExecutorError("execution \(record.id) stopped without finishing (resume it with `flow resume \(record.id)`): \(error)")

@@ -21,10 +21,15 @@ struct ScopeDriver: Sendable {
     var signal = ScopeMachine.Signal.proceed
     let journal = runtime.journal
     while true {
-      try Task.checkCancellation()
       let effect = journal.transact { next in
         let transition = machine.handle(signal, runtime.inputs(next))
         return (transition.effect, transition.events, record(of: machine, ending: transition.effect), token(of: transition.effect, machine))
+      }
+      // Checked after the transition, so the outcome of a step that finished as the execution was interrupted is
+      // queued (and committed by the driver) rather than dropped and run again on resume.
+      switch effect {
+      case .finished, .failExecution: break
+      default: try Task.checkCancellation()
       }
       let outcomeSinceCommit = signal != .proceed
       switch effect {

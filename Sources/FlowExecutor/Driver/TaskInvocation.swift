@@ -36,7 +36,8 @@ struct TaskInvocation {
         },
         save: { [store = runtime.store, execution = runtime.record.id, key = call.idempotencyKey] in
           try store.appendCheckpoint($0, executionId: execution, key: key)
-        }))
+        }),
+      resource: call.resource, mappedResources: runtime.pipeline.document["Flow"]?["Resources"]?.objectValue ?? JSONObject())
     context.secrets = secrets
     do {
       let output = SecretResolver.mask(try await invoke(step, input: parameters, context: context), secrets)

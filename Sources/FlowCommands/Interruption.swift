@@ -1,0 +1,54 @@
+import FlowCore
+import FlowSteps
+import Foundation
+
+/// What SIGINT (Ctrl-C) and SIGTERM do while `flow run`, `flow resume` or `flow redrive` follows an execution.
+///
+/// The first signal is passed on to the running step programs' process groups (they run in groups of their own,
+/// so the terminal's Ctrl-C does not reach them) and the execution's task is cancelled: each step program gets
+/// up to ``grace`` to exit, what finished is committed, and the execution stays resumable. A second signal
+/// kills the step programs and exits at once; the execution is then resumed as after a crash.
+final class Interruption: Sendable {
+  /// How long step programs get to exit on the forwarded signal before they are killed.
+  static let grace: Duration = .seconds(10)
+
+  private let handlers: SignalHandlers
+  private let received: Received
+
+  init(executionId: String, task: Task<ExecutionRecord, any Error>) {
+    let received = Received()
+    self.received = received
+    handlers = SignalHandlers(for: [SIGINT, SIGTERM]) { signal in
+      guard received.record(signal) else {
+        StepProcessGroups.killAll()
+        FileHandle.standardError.write(Data("killed: resume execution \(executionId) with `flow resume \(executionId)`\n".utf8))
+        exit(128 + signal)
+      }
+      FileHandle.standardError.write(Data(("stopping execution \(executionId): waiting up to \(Interruption.grace.components.seconds) s "
+        + "for running steps (press Ctrl-C again to kill them at once)\n").utf8))
+      // The task is cancelled before the programs get the signal, so a program that dies of it is never taken
+      // for a step that failed.
+      StepProcessGroups.interrupt(with: signal, grace: Interruption.grace) { task.cancel() }
+    }
+  }
+
+  /// The first signal received, if any.
+  var signal: Int32? { received.first }
+
+  func cancel() { handlers.cancel() }
+
+  // Every access to `value` holds `lock`.
+  private final class Received: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Int32?
+    var first: Int32? { lock.withLock { value } }
+    /// Records `signal`; `false` when one had been received before.
+    func record(_ signal: Int32) -> Bool {
+      lock.withLock {
+        guard value == nil else { return false }
+        value = signal
+        return true
+      }
+    }
+  }
+}
