@@ -47,7 +47,8 @@ extension JSONValue {
     return d.description
   }
 
-  static func writeString(_ s: String, to out: inout String) {
+  /// Appends `s` as a JSON string literal (quotes and escapes included): the one JSON string writer of flow.
+  public static func writeString(_ s: String, to out: inout String) {
     out += "\""
     for scalar in s.unicodeScalars {
       switch scalar {

@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 extension JV {
@@ -91,25 +92,7 @@ struct JSONWriter {
   }
 
   static func quote(_ s: String, _ out: inout String) {
-    out += "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      default:
-        if scalar.value < 0x20 {
-          out += String(format: "\\u%04x", scalar.value)
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    out += "\""
+    JSONValue.writeString(s, to: &out)
   }
 }
 

@@ -1,24 +1,12 @@
+import FlowCore
 /// Hand-written JSON text for the hot path: the shapes are fixed, so building the text directly is
 /// several times faster than going through `JSONEncoder`.
 enum JSONText {
   /// `text` as a JSON string literal, quotes included.
   static func quoted(_ text: String) -> String {
-    var out = "\""
+    var out = ""
     out.reserveCapacity(text.utf8.count + 2)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case _ where scalar.value < 0x20:
-        let hex = String(scalar.value, radix: 16)
-        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-      default: out.unicodeScalars.append(scalar)
-      }
-    }
-    out += "\""
+    JSONValue.writeString(text, to: &out)
     return out
   }
 
