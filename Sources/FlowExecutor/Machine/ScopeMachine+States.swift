@@ -74,8 +74,8 @@ extension ScopeMachine {
 
   /// Exits the state; `assigned` are the variables its `Assign` set (shown in the event, as Step Functions does).
   mutating func exit(_ state: State, _ output: JSONValue, assigned: [String: JSONValue] = [:]) {
-    let variables = JSONObject(uniqueKeysWithValues: assigned.sorted { $0.key < $1.key })
-    event(HistoryEventType.exited(state.typeName) ?? .passStateExited,
+    let variables = assigned.isEmpty ? JSONObject() : JSONObject(uniqueKeysWithValues: assigned.sorted { $0.key < $1.key })
+    event(state.eventTypes.exited,
           EventDetails.stateExited(state.name, output: output, assigned: variables))
   }
 
@@ -167,4 +167,20 @@ extension ScopeMachine {
 
   /// The longest wait, timeout or back-off a path may ask for: one year, as Step Functions' longest execution.
   static let maxWaitSeconds = 31_536_000
+}
+
+extension State {
+  /// The `…StateEntered` and `…StateExited` event types of the state's type (a switch: this runs on every transition).
+  var eventTypes: (entered: HistoryEventType, exited: HistoryEventType) {
+    switch kind {
+    case .pass: (.passStateEntered, .passStateExited)
+    case .task: (.taskStateEntered, .taskStateExited)
+    case .choice: (.choiceStateEntered, .choiceStateExited)
+    case .wait: (.waitStateEntered, .waitStateExited)
+    case .succeed: (.succeedStateEntered, .succeedStateExited)
+    case .fail: (.failStateEntered, .passStateExited)
+    case .parallel: (.parallelStateEntered, .parallelStateExited)
+    case .map: (.mapStateEntered, .mapStateExited)
+    }
+  }
 }

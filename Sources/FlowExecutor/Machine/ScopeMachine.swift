@@ -182,7 +182,7 @@ struct ScopeMachine: Sendable {
     if position.enteredEvent == 0 {
       position.enteredTime = now
       try checkSize(position.input, what: "received")
-      position.enteredEvent = event(HistoryEventType.entered(state.typeName) ?? .passStateEntered,
+      position.enteredEvent = event(state.eventTypes.entered,
                                     EventDetails.stateEntered(state.name, input: position.input))
     }
     return try work(of: state)
