@@ -181,7 +181,8 @@ struct ScopeMachine: Sendable {
     }
     if position.enteredEvent == 0 {
       position.enteredTime = now
-      try checkSize(position.input, what: "received")
+      // A later state's input is the previous state's output, whose size `drive` checked already.
+      if position.visit == 0 { try checkSize(position.input, what: "received") }
       position.enteredEvent = event(state.eventTypes.entered,
                                     EventDetails.stateEntered(state.name, input: position.input))
     }
