@@ -21,10 +21,6 @@ struct ChildBatch: Sendable, Equatable {
   var parentEvent: Int
   /// The variables every child starts with.
   var variables: [String: JSONValue]
-  static func == (a: ChildBatch, b: ChildBatch) -> Bool {
-    a.children == b.children && a.maxConcurrency == b.maxConcurrency && a.toleratedFailures == b.toleratedFailures
-      && a.parentEvent == b.parentEvent && a.variables == b.variables
-  }
 }
 
 /// A Map's `ItemReader` to read.
@@ -32,7 +28,6 @@ struct ItemRead: Sendable, Equatable {
   var state: String
   var parameters: JSONValue
   var maxItems: Int?
-  static func == (a: ItemRead, b: ItemRead) -> Bool { a.state == b.state && a.parameters == b.parameters && a.maxItems == b.maxItems }
 }
 
 extension ScopeMachine {
