@@ -55,7 +55,7 @@ let package = Package(
     .executableTarget(name: "flow", dependencies: ["FlowCommands"], swiftSettings: settings),
     .executableTarget(name: "flow-bench", dependencies: ["FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps"], swiftSettings: settings),
     .executableTarget(name: "flow-jsonata-bench", dependencies: ["FlowCore", "FlowJSONata"], swiftSettings: settings),
-    .executableTarget(name: "flow-train-bench", dependencies: ["FlowTraining"], swiftSettings: settings),
+    .executableTarget(name: "flow-train-bench", dependencies: ["FlowCore", "FlowTraining"], swiftSettings: settings),
 
     .testTarget(name: "FlowJSONataTests", dependencies: ["FlowJSONata"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: settings),

@@ -13,13 +13,18 @@ final class Interruption: Sendable {
   static let grace: Duration = .seconds(10)
 
   private let handlers: SignalHandlers
-  private let received: Received
+  /// The first signal received.
+  private let received: Locked<Int32?>
 
   init(executionId: String, task: Task<ExecutionRecord, any Error>) {
-    let received = Received()
+    let received = Locked<Int32?>(nil)
     self.received = received
     handlers = SignalHandlers(for: [SIGINT, SIGTERM]) { signal in
-      guard received.record(signal) else {
+      let first = received.withLock { received in
+        defer { received = received ?? signal }
+        return received == nil
+      }
+      guard first else {
         StepProcessGroups.killAll()
         FileHandle.standardError.write(Data("killed: resume execution \(executionId) with `flow resume \(executionId)`\n".utf8))
         exit(128 + signal)
@@ -33,22 +38,7 @@ final class Interruption: Sendable {
   }
 
   /// The first signal received, if any.
-  var signal: Int32? { received.first }
+  var signal: Int32? { received.value }
 
   func cancel() { handlers.cancel() }
-
-  // Every access to `value` holds `lock`.
-  private final class Received: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Int32?
-    var first: Int32? { lock.withLock { value } }
-    /// Records `signal`; `false` when one had been received before.
-    func record(_ signal: Int32) -> Bool {
-      lock.withLock {
-        guard value == nil else { return false }
-        value = signal
-        return true
-      }
-    }
-  }
 }

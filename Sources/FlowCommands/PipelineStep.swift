@@ -85,14 +85,13 @@ struct PipelineStep: Step {
 
 /// The executor that `flow:pipeline` starts children on: set once, right after the executor (which holds the step
 /// registry that holds this step) is built.
-final class ExecutorReference: @unchecked Sendable {
-  private let lock = NSLock()
-  private var executor: Executor?  // guarded by lock
+final class ExecutorReference: Sendable {
+  private let executor = Locked<Executor?>(nil)
 
-  func set(_ executor: Executor) { lock.withLock { self.executor = executor } }
+  func set(_ executor: Executor) { self.executor.withLock { $0 = executor } }
 
   func get() throws -> Executor {
-    guard let executor = lock.withLock({ executor }) else {
+    guard let executor = executor.value else {
       throw StepFailure("Pipeline.Unavailable", cause: "flow:pipeline runs only inside an executor")
     }
     return executor

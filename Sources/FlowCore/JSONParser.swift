@@ -1,4 +1,4 @@
-/// Thrown when text is not valid JSON. Its position is 1-based.
+/// Thrown when text is not valid JSON. Its position is 1-based (columns count Unicode scalars).
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {
   public var message: String
   public var line: Int
@@ -12,19 +12,78 @@ extension JSONValue {
   /// Object keys keep their order; a duplicate key is an error (Step Functions rejects them too).
   /// - Throws: ``JSONParseError`` with the line and column of the first problem.
   public init(parsing text: String) throws(JSONParseError) {
-    var parser = JSONParser(Array(text.utf8))
+    var parser = JSONParser(Array(text.utf8), builder: JSONValueBuilder())
     self = try parser.parseDocument()
   }
 }
 
-struct JSONParser {
+/// What ``JSONParser`` builds its tree with: ``JSONValue`` for data, or (in FlowDefinition) nodes that keep their
+/// position for located diagnostics. Positions are byte offsets into the text (see ``TextPositions``).
+public protocol JSONTreeBuilder {
+  associatedtype Node
+  /// An object's members while it is read.
+  associatedtype Members
+  /// A string, number, boolean or null that starts at `offset`.
+  func scalar(_ value: JSONValue, at offset: Int) -> Node
+  func array(_ items: [Node], at offset: Int) -> Node
+  func newMembers() -> Members
+  /// Adds a member whose key starts at `keyOffset`. Returns a message to stop reading with (at the key), or nil.
+  mutating func add(_ key: String, at keyOffset: Int, value: Node, to members: inout Members) -> String?
+  func object(_ members: Members, at offset: Int) -> Node
+}
+
+/// Builds ``JSONValue``s: keys keep their order, a duplicate key stops reading.
+struct JSONValueBuilder: JSONTreeBuilder {
+  func scalar(_ value: JSONValue, at offset: Int) -> JSONValue { value }
+  func array(_ items: [JSONValue], at offset: Int) -> JSONValue { .array(items) }
+  func newMembers() -> JSONObject { JSONObject() }
+  func add(_ key: String, at keyOffset: Int, value: JSONValue, to members: inout JSONObject) -> String? {
+    members.updateValue(value, forKey: key) == nil ? nil : "duplicate key '\(key)'"
+  }
+  func object(_ members: JSONObject, at offset: Int) -> JSONValue { .object(members) }
+}
+
+/// Line and column of byte offsets into UTF-8 text, 1-based; columns count Unicode scalars.
+public struct TextPositions: Sendable {
+  private let bytes: [UInt8]
+  private let lineStarts: [Int]
+
+  public init(_ bytes: [UInt8]) {
+    self.bytes = bytes
+    var starts = [0]
+    for (i, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") { starts.append(i + 1) }
+    lineStarts = starts
+  }
+
+  /// The line and column of `offset` (clamped to the text).
+  public func location(of offset: Int) -> (line: Int, column: Int) {
+    let offset = min(max(offset, 0), bytes.count)
+    var low = 0, high = lineStarts.count - 1
+    while low < high {
+      let middle = (low + high + 1) / 2
+      if lineStarts[middle] <= offset { low = middle } else { high = middle - 1 }
+    }
+    let column = bytes[lineStarts[low]..<offset].reduce(1) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+    return (low + 1, column)
+  }
+}
+
+/// The one JSON reader: strict RFC 8259, nesting bounded to 512 levels, numbers out of a double's range rejected.
+public struct JSONParser<Builder: JSONTreeBuilder> {
   let bytes: [UInt8]
   var index = 0
   var depth = 0
+  /// The builder, with whatever it gathered (FlowDefinition's gathers duplicate keys).
+  public private(set) var builder: Builder
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  public init(_ bytes: [UInt8], builder: Builder) {
+    self.bytes = bytes
+    self.builder = builder
+  }
 
-  mutating func parseDocument() throws(JSONParseError) -> JSONValue {
+  /// Reads the text as one JSON value.
+  /// - Throws: ``JSONParseError`` at the first problem.
+  public mutating func parseDocument() throws(JSONParseError) -> Builder.Node {
     skipWhitespace()
     if index == bytes.count { throw error("empty input: expected a JSON value") }
     let value = try parseValue()
@@ -34,13 +93,7 @@ struct JSONParser {
   }
 
   func error(_ message: String, at position: Int? = nil) -> JSONParseError {
-    let end = min(position ?? index, bytes.count)
-    var line = 1, lineStart = 0
-    for i in 0..<end where bytes[i] == UInt8(ascii: "\n") {
-      line += 1
-      lineStart = i + 1
-    }
-    let column = (String(decoding: bytes[lineStart..<end], as: UTF8.self).count) + 1
+    let (line, column) = TextPositions(bytes).location(of: position ?? index)
     return JSONParseError(message: message, line: line, column: column)
   }
 
@@ -53,17 +106,18 @@ struct JSONParser {
     }
   }
 
-  mutating func parseValue() throws(JSONParseError) -> JSONValue {
-    guard index < bytes.count else { throw error("unexpected end of input") }
+  mutating func parseValue() throws(JSONParseError) -> Builder.Node {
+    guard index < bytes.count else { throw error("unexpected end of input: expected a value") }
+    let start = index
     switch bytes[index] {
     case UInt8(ascii: "{"): return try parseObject()
     case UInt8(ascii: "["): return try parseArray()
-    case UInt8(ascii: "\""): return .string(try parseString())
-    case UInt8(ascii: "t"): return try parseLiteral("true", .bool(true))
-    case UInt8(ascii: "f"): return try parseLiteral("false", .bool(false))
-    case UInt8(ascii: "n"): return try parseLiteral("null", .null)
-    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
-    default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))'")
+    case UInt8(ascii: "\""): return builder.scalar(.string(try parseString()), at: start)
+    case UInt8(ascii: "t"): return builder.scalar(try parseLiteral("true", .bool(true)), at: start)
+    case UInt8(ascii: "f"): return builder.scalar(try parseLiteral("false", .bool(false)), at: start)
+    case UInt8(ascii: "n"): return builder.scalar(try parseLiteral("null", .null), at: start)
+    case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return builder.scalar(try parseNumber(), at: start)
+    default: throw error("unexpected character '\(Character(Unicode.Scalar(bytes[index])))': expected a value")
     }
   }
 
@@ -81,15 +135,16 @@ struct JSONParser {
     if depth > 512 { throw error("nesting is deeper than 512 levels") }
   }
 
-  mutating func parseObject() throws(JSONParseError) -> JSONValue {
+  mutating func parseObject() throws(JSONParseError) -> Builder.Node {
     try enter()
     defer { depth -= 1 }
+    let start = index
     index += 1
-    var members = JSONObject()
+    var members = builder.newMembers()
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
-      return .object(members)
+      return builder.object(members, at: start)
     }
     while true {
       skipWhitespace()
@@ -97,30 +152,29 @@ struct JSONParser {
       let keyStart = index
       let key = try parseString()
       skipWhitespace()
-      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after a key") }
+      guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':' after the key '\(key)'") }
       index += 1
       skipWhitespace()
       let value = try parseValue()
-      if members.updateValue(value, forKey: key) != nil {
-        throw error("duplicate key '\(key)'", at: keyStart)
-      }
+      if let problem = builder.add(key, at: keyStart, value: value, to: &members) { throw error(problem, at: keyStart) }
       skipWhitespace()
       guard index < bytes.count else { throw error("unexpected end of input: expected ',' or '}'") }
       if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-      if bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+      if bytes[index] == UInt8(ascii: "}") { index += 1; return builder.object(members, at: start) }
       throw error("expected ',' or '}'")
     }
   }
 
-  mutating func parseArray() throws(JSONParseError) -> JSONValue {
+  mutating func parseArray() throws(JSONParseError) -> Builder.Node {
     try enter()
     defer { depth -= 1 }
+    let start = index
     index += 1
-    var items: [JSONValue] = []
+    var items: [Builder.Node] = []
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
       index += 1
-      return .array(items)
+      return builder.array(items, at: start)
     }
     while true {
       skipWhitespace()
@@ -128,7 +182,7 @@ struct JSONParser {
       skipWhitespace()
       guard index < bytes.count else { throw error("unexpected end of input: expected ',' or ']'") }
       if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-      if bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+      if bytes[index] == UInt8(ascii: "]") { index += 1; return builder.array(items, at: start) }
       throw error("expected ',' or ']'")
     }
   }
@@ -145,7 +199,7 @@ struct JSONParser {
         index += 1
         return String(decoding: result, as: UTF8.self)
       }
-      if byte < 0x20 { throw error("control character in a string") }
+      if byte < 0x20 { throw error("control character in a string (escape it)") }
       if byte == UInt8(ascii: "\\") {
         result.append(contentsOf: bytes[simpleStart..<index])
         index += 1
@@ -205,7 +259,7 @@ struct JSONParser {
     let start = index
     var isInteger = true
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
-    func digits(_ p: inout JSONParser) -> Int {
+    func digits(_ p: inout Self) -> Int {
       let s = p.index
       while p.index < p.bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(p.bytes[p.index]) { p.index += 1 }
       return p.index - s

@@ -47,58 +47,26 @@ enum ItemReading {
     }
   }
 
-  /// CSV rows as objects of strings keyed by the header (RFC 4180 quoting).
+  /// CSV rows as objects of strings keyed by the header (RFC 4180 quoting), fields exactly as written.
   private static func csv(_ text: String, headers given: [String]?, url: URL) throws -> [JSONValue] {
-    var rows = CSVRows.parse(text)
-    guard let headers = given ?? (rows.isEmpty ? nil : rows.removeFirst()) else { return [] }
-    return try rows.enumerated().map { number, row in
-      guard row.count == headers.count else {
+    var rows: [(line: Int, fields: [String])]
+    do {
+      rows = try Array(text.utf8).withUnsafeBufferPointer { buffer throws(CSVScanner.SyntaxError) in
+        var scanner = CSVScanner(bytes: buffer)
+        return try scanner.records()
+      }
+    } catch {
+      throw StepFailure("States.ItemReaderFailed", cause: "\(url.path):\(error.line): \(error.message)")
+    }
+    guard let headers = given ?? (rows.isEmpty ? nil : rows.removeFirst().fields) else { return [] }
+    return try rows.map { row in
+      guard row.fields.count == headers.count else {
         throw StepFailure("States.ItemReaderFailed",
-                          cause: "\(url.path): row \(number + (given == nil ? 2 : 1)) has \(row.count) fields, the header has \(headers.count)")
+                          cause: "\(url.path):\(row.line): the row has \(row.fields.count) fields, the header has \(headers.count)")
       }
       var object = JSONObject()
-      for (key, value) in Swift.zip(headers, row) { object[key] = .string(value) }
+      for (key, value) in Swift.zip(headers, row.fields) { object[key] = .string(value) }
       return .object(object)
     }
-  }
-}
-
-/// A minimal RFC 4180 CSV splitter (quoted fields, doubled quotes, CRLF).
-enum CSVRows {
-  static func parse(_ text: String) -> [[String]] {
-    var rows: [[String]] = []
-    var row: [String] = []
-    var field = ""
-    var quoted = false
-    var iterator = text.makeIterator()
-    var pending: Character? = nil
-    func next() -> Character? {
-      if let p = pending { pending = nil; return p }
-      return iterator.next()
-    }
-    while let c = next() {
-      if quoted {
-        if c == "\"" {
-          if let n = next() {
-            if n == "\"" { field.append("\"") } else { quoted = false; pending = n }
-          } else { quoted = false }
-        } else { field.append(c) }
-        continue
-      }
-      switch c {
-      case "\"": quoted = true
-      case ",": row.append(field); field = ""
-      case "\n", "\r\n", "\r":
-        row.append(field); field = ""
-        if !(row.count == 1 && row[0].isEmpty) { rows.append(row) }
-        row = []
-      default: field.append(c)
-      }
-    }
-    if !field.isEmpty || !row.isEmpty {
-      row.append(field)
-      rows.append(row)
-    }
-    return rows
   }
 }

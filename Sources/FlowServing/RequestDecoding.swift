@@ -33,94 +33,33 @@ struct RequestDecoder: Sendable {
   func decodeCSV(_ bytes: UnsafeBufferPointer<UInt8>) throws(ServingError) -> FeatureRows {
     var rows = FeatureRows(width: features.count)
     rows.values.reserveCapacity(features.count)
-    var index = 0, line = 0
-    let n = bytes.count
-    while index < n {
-      line += 1
-      var end = index
-      var inQuotes = false
-      while end < n {
-        let byte = bytes[end]
-        if byte == UInt8(ascii: "\"") { inQuotes.toggle() } else if byte == UInt8(ascii: "\n"), !inQuotes { break }
-        end += 1
+    var scanner = CSVScanner(bytes: bytes)
+    while scanner.startRecord() {
+      let line = scanner.line
+      let before = rows.values.count
+      var fields = 0
+      var last = false
+      while !last {
+        let field: UnsafeBufferPointer<UInt8>, quoted: Bool
+        do { (field, quoted, last) = try scanner.nextField() } catch {
+          throw ServingError(.malformedBody, "CSV row \(error.line): \(error.message)")
+        }
+        fields += 1
+        if fields <= features.count { rows.values.append(Self.csvValue(quoted ? field : CSVScanner.trimmed(field))) }
       }
-      if inQuotes { throw ServingError(.malformedBody, "CSV row \(line) has an unterminated quoted field") }
-      var lineEnd = end
-      if lineEnd > index, bytes[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-      if !Self.isBlank(bytes, index, lineEnd) {
-        try appendCSVRow(bytes, from: index, to: lineEnd, line: line, into: &rows)
+      guard fields == features.count else {
+        rows.values.removeSubrange(before...)
+        throw ServingError(.featureCount, "CSV row \(line) has \(fields) value\(fields == 1 ? "" : "s"); the model expects \(Self.describe(features))")
       }
-      index = end + 1
+      for offset in 0..<features.count {
+        try check(rows.values[before + offset], feature: offset, row: line, kind: "CSV row")
+      }
     }
     guard rows.count > 0 else { throw ServingError(.malformedBody, "the CSV body has no rows") }
     return rows
   }
 
-  private static func isBlank(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> Bool {
-    var i = start
-    while i < end {
-      if bytes[i] != UInt8(ascii: " "), bytes[i] != UInt8(ascii: "\t") { return false }
-      i += 1
-    }
-    return true
-  }
-
-  private func appendCSVRow(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int, line: Int,
-                            into rows: inout FeatureRows) throws(ServingError) {
-    let before = rows.values.count
-    var i = start
-    var fields = 0
-    while true {
-      var fieldStart = i, fieldEnd = i
-      var quoted = false
-      while fieldStart < end, bytes[fieldStart] == UInt8(ascii: " ") { fieldStart += 1 }
-      if fieldStart < end, bytes[fieldStart] == UInt8(ascii: "\"") {
-        quoted = true
-        var j = fieldStart + 1
-        while j < end {
-          if bytes[j] == UInt8(ascii: "\"") {
-            if j + 1 < end, bytes[j + 1] == UInt8(ascii: "\"") { j += 2; continue }
-            break
-          }
-          j += 1
-        }
-        fieldEnd = j + 1
-        var k = fieldEnd
-        while k < end, bytes[k] == UInt8(ascii: " ") { k += 1 }
-        guard k == end || bytes[k] == UInt8(ascii: ",") else {
-          throw ServingError(.malformedBody, "CSV row \(line): text after a closing quote in field \(fields + 1)")
-        }
-        i = k
-      } else {
-        fieldEnd = fieldStart
-        while fieldEnd < end, bytes[fieldEnd] != UInt8(ascii: ",") { fieldEnd += 1 }
-        i = fieldEnd
-        while fieldEnd > fieldStart, bytes[fieldEnd - 1] == UInt8(ascii: " ") { fieldEnd -= 1 }
-      }
-      fields += 1
-      if fields <= features.count {
-        rows.values.append(Self.csvValue(bytes, fieldStart, fieldEnd, quoted: quoted))
-      }
-      if i >= end { break }
-      i += 1  // the comma
-    }
-    guard fields == features.count else {
-      rows.values.removeSubrange(before...)
-      throw ServingError(.featureCount, "CSV row \(line) has \(fields) value\(fields == 1 ? "" : "s"); the model expects \(Self.describe(features))")
-    }
-    for offset in 0..<features.count {
-      try check(rows.values[before + offset], feature: offset, row: line, kind: "CSV row")
-    }
-  }
-
-  private static func csvValue(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int, quoted: Bool) -> FeatureValue {
-    if quoted {
-      let inner = UnsafeBufferPointer(rebasing: bytes[(start + 1)..<(end - 1)])
-      let text = String(decoding: inner, as: UTF8.self).replacingOccurrences(of: "\"\"", with: "\"")
-      if let number = NumberParser.parse(text) { return .number(number) }
-      return missingMarkers.contains(text) ? .missing : .text(text)
-    }
-    let field = UnsafeBufferPointer(rebasing: bytes[start..<end])
+  private static func csvValue(_ field: UnsafeBufferPointer<UInt8>) -> FeatureValue {
     if let number = NumberParser.parse(field) { return .number(number) }
     let text = String(decoding: field, as: UTF8.self)
     return missingMarkers.contains(text) ? .missing : .text(text)

@@ -22,7 +22,8 @@ enum ChildProcess {
   static func run(_ command: [String], environment: [String: String], workingDirectory: String?,
                   stdin input: [UInt8], maxStdout: Int, ledger: ProcessGroupLedger? = nil) async throws -> Output {
     let program = try resolve(command[0], path: environment["PATH"] ?? "/usr/bin:/bin", workingDirectory: workingDirectory)
-    let launched = PIDBox()
+    // The spawned process id, set by the spawning thread and read by the cancellation handler.
+    let launched = Locked<pid_t?>(nil)
     return try await withTaskCancellationHandler {
       let output = try await withCheckedThrowingContinuation { (done: CheckedContinuation<Output, any Error>) in
         // Spawned and reaped on one dedicated thread: the child's parent-death signal is tied to the spawning
@@ -30,7 +31,7 @@ enum ChildProcess {
         Thread.detachNewThread {
           do {
             let child = try spawn([program] + command.dropFirst(), environment: environment, workingDirectory: workingDirectory)
-            launched.set(child.pid)
+            launched.withLock { $0 = child.pid }
             if let exited = try release(child, ledger: ledger) {
               done.resume(returning: exited)
             } else {
@@ -47,7 +48,7 @@ enum ChildProcess {
       if Task.isCancelled && output.status != 0 { throw CancellationError() }
       return output
     } onCancel: {
-      if let pid = launched.get() { StepProcessGroups.cancel(pid) }
+      if let pid = launched.value { StepProcessGroups.cancel(pid) }
     }
   }
 
@@ -99,7 +100,7 @@ enum ChildProcess {
 
   /// Serialises pipe creation with spawning where `pipe2` is missing, so no child inherits a pipe in the
   /// moment between `pipe` and `fcntl(FD_CLOEXEC)`.
-  private static let spawnLock = NSLock()
+  private static let spawnLock = Locked(())
 
   /// A pipe whose both ends are close-on-exec: a concurrently spawned sibling must never inherit the write end
   /// of another step's stdin, or that step never sees end-of-file.
@@ -121,8 +122,13 @@ enum ChildProcess {
   private static let stopWrapper = ["/bin/sh", "-c", "kill -STOP $$ && exec \"$@\"", "flow-step"]
 
   private static func spawn(_ command: [String], environment: [String: String], workingDirectory: String?) throws -> Spawned {
-    if pipe2 == nil { spawnLock.lock() }
-    defer { if pipe2 == nil { spawnLock.unlock() } }
+    guard pipe2 == nil else { return try spawnHoldingPipes(command, environment: environment, workingDirectory: workingDirectory) }
+    return try spawnLock.withLock { _ throws in
+      try spawnHoldingPipes(command, environment: environment, workingDirectory: workingDirectory)
+    }
+  }
+
+  private static func spawnHoldingPipes(_ command: [String], environment: [String: String], workingDirectory: String?) throws -> Spawned {
     let inPipe = try closeOnExecPipe()
     let outPipe: [Int32], errPipe: [Int32]
     do {
@@ -273,12 +279,4 @@ private final class OutputBox: @unchecked Sendable {
   var stdout: [UInt8] = []
   var stderr: [UInt8] = []
   var overflowed = false
-}
-
-/// The spawned process id, set by the spawning thread and read by the cancellation handler.
-private final class PIDBox: @unchecked Sendable {
-  private let lock = NSLock()
-  private var pid: pid_t?  // guarded by lock
-  func set(_ value: pid_t) { lock.withLock { pid = value } }
-  func get() -> pid_t? { lock.withLock { pid } }
 }

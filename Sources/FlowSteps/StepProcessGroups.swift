@@ -1,3 +1,4 @@
+import FlowCore
 import Foundation
 
 #if canImport(Glibc)
@@ -45,29 +46,30 @@ public enum StepProcessGroups {
     }
   }
 
-  // Every access to the fields holds `lock`.
-  private final class State: @unchecked Sendable {
-    private let lock = NSLock()
-    private var running: Set<pid_t> = []
-    private var stopBy: ContinuousClock.Instant?
+  private final class State: Sendable {
+    private struct Fields {
+      var running: Set<pid_t> = []
+      var stopBy: ContinuousClock.Instant?
+    }
+    private let fields = Locked(Fields())
 
-    var deadline: ContinuousClock.Instant? { lock.withLock { stopBy } }
-    func groups() -> [pid_t] { lock.withLock { Array(running) } }
-    func contains(_ group: pid_t) -> Bool { lock.withLock { running.contains(group) } }
-    func remove(_ group: pid_t) { lock.withLock { _ = running.remove(group) } }
+    var deadline: ContinuousClock.Instant? { fields.withLock { $0.stopBy } }
+    func groups() -> [pid_t] { fields.withLock { Array($0.running) } }
+    func contains(_ group: pid_t) -> Bool { fields.withLock { $0.running.contains(group) } }
+    func remove(_ group: pid_t) { fields.withLock { _ = $0.running.remove(group) } }
 
     func admit(_ group: pid_t) -> Bool {
-      lock.withLock {
-        guard stopBy == nil else { return false }
-        running.insert(group)
+      fields.withLock { fields in
+        guard fields.stopBy == nil else { return false }
+        fields.running.insert(group)
         return true
       }
     }
 
     func interrupt(deadline: ContinuousClock.Instant) -> [pid_t] {
-      lock.withLock {
-        stopBy = stopBy ?? deadline
-        return Array(running)
+      fields.withLock { fields in
+        fields.stopBy = fields.stopBy ?? deadline
+        return Array(fields.running)
       }
     }
   }

@@ -10,7 +10,7 @@ import Foundation
 /// ```swift
 /// let store = try SQLiteStore(path: ".flow/flow.db")
 /// ```
-public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
+public final class SQLiteStore: ExecutionStore, Sendable {
   /// How hard each commit works to reach the disk.
   public enum Durability: String, Sendable {
     /// `synchronous=FULL`: each commit is on disk when it returns.
@@ -21,9 +21,8 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
 
   /// The store file's path.
   public let path: String
-  // Every use of `connection` happens while holding `lock`: SQLite handles must not be shared unsynchronised.
-  private let lock = NSLock()
-  private let connection: SQLiteConnection
+  // SQLite handles must not be shared unsynchronised: every use of the connection holds its lock.
+  private let connection: Locked<SQLiteConnection>
 
   /// Opens (creating if needed) the store at `path`, and brings its schema up to date.
   /// - Throws: ``StoreError`` when the file cannot be created, opened or migrated.
@@ -39,7 +38,7 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
         throw StoreError("cannot create the store's directory \(directory): \(FileErrorReason.reason(for: error, path: directory, writing: true))")
       }
     }
-    connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)
+    let connection = try SQLiteConnection(path: path, busyTimeout: busyTimeout)
     // Switching a new file to WAL takes a lock that SQLite's busy timeout does not wait for, so two processes
     // creating the same store at once retry here instead of failing.
     var attempt = 0
@@ -47,7 +46,7 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
       do {
         try connection.execute("PRAGMA journal_mode=WAL")
         try connection.execute("PRAGMA synchronous=\(durability == .full ? "FULL" : "NORMAL")")
-        try migrate()
+        try Self.migrate(connection)
         break
       } catch let error as StoreError {
         attempt += 1
@@ -58,9 +57,10 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
         throw StoreError("cannot open the store at \(path): \(error.message)")
       }
     }
+    self.connection = Locked(connection)
   }
 
-  private func migrate() throws {
+  private static func migrate(_ connection: SQLiteConnection) throws {
     try connection.transaction {
       let version = try connection.query("PRAGMA user_version") { $0.int(0) }.first ?? 0
       guard version < Migrations.all.count else { return }
@@ -69,15 +69,13 @@ public final class SQLiteStore: ExecutionStore, @unchecked Sendable {
     }
   }
 
-  func locked<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return try body(connection)
+  func locked<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    try connection.withLock { connection throws in try body(connection) }
   }
 
   /// Holds the store's write lock while `body` runs (what a long maintenance job or another busy process does to
   /// everybody else); for tests of how writers wait.
-  public func withWriteLock<T>(_ body: () throws -> T) throws -> T {
+  public func withWriteLock<T: Sendable>(_ body: () throws -> T) throws -> T {
     try locked { db in try db.transaction { try body() } }
   }
 

@@ -1,45 +1,47 @@
+import FlowCore
 import FlowExecutor
 import Foundation
 
 /// A clock that moves only when a test says so: `sleep(until:)` returns once ``advance(by:)`` has moved the time
 /// past it. Executor tests of timeouts, back-offs and waits use it instead of sleeping for real.
-public final class ManualClock: ExecutorClock, @unchecked Sendable {
+public final class ManualClock: ExecutorClock, Sendable {
   private struct Sleeper {
     var id: UUID
     var until: Double
     var continuation: CheckedContinuation<Void, any Error>
   }
 
-  // Guarded by `lock`.
-  private let lock = NSLock()
-  private var time: Double
-  private var sleepers: [Sleeper] = []
+  private struct Fields {
+    var time: Double
+    var sleepers: [Sleeper] = []
+  }
+  private let fields: Locked<Fields>
 
-  public init(now: Double = 1_800_000_000) { time = now }
+  public init(now: Double = 1_800_000_000) { fields = Locked(Fields(time: now)) }
 
-  public func now() -> Double { lock.withLock { time } }
+  public func now() -> Double { fields.withLock { $0.time } }
 
   /// How many tasks are sleeping on this clock.
-  public var sleeping: Int { lock.withLock { sleepers.count } }
+  public var sleeping: Int { fields.withLock { $0.sleepers.count } }
 
   /// The earliest time a sleeper waits for, if any.
-  public var nextWake: Double? { lock.withLock { sleepers.map(\.until).min() } }
+  public var nextWake: Double? { fields.withLock { $0.sleepers.map(\.until).min() } }
 
   public func sleep(until target: Double) async throws {
     let id = UUID()
     try await withTaskCancellationHandler {
       try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-        let resumeNow: Bool = lock.withLock {
-          if target <= time { return true }
-          sleepers.append(Sleeper(id: id, until: target, continuation: continuation))
+        let resumeNow: Bool = fields.withLock { fields in
+          if target <= fields.time { return true }
+          fields.sleepers.append(Sleeper(id: id, until: target, continuation: continuation))
           return false
         }
         if resumeNow { continuation.resume() }
       }
     } onCancel: {
-      let cancelled = lock.withLock { () -> Sleeper? in
-        guard let index = sleepers.firstIndex(where: { $0.id == id }) else { return nil }
-        return sleepers.remove(at: index)
+      let cancelled = fields.withLock { fields -> Sleeper? in
+        guard let index = fields.sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+        return fields.sleepers.remove(at: index)
       }
       cancelled?.continuation.resume(throwing: CancellationError())
     }
@@ -47,10 +49,11 @@ public final class ManualClock: ExecutorClock, @unchecked Sendable {
 
   /// Moves the time forward and wakes every sleeper whose time has come.
   public func advance(by seconds: Double) {
-    let due: [Sleeper] = lock.withLock {
-      time += seconds
-      let due = sleepers.filter { $0.until <= time }
-      sleepers.removeAll { $0.until <= time }
+    let due: [Sleeper] = fields.withLock { fields in
+      fields.time += seconds
+      let time = fields.time
+      let due = fields.sleepers.filter { $0.until <= time }
+      fields.sleepers.removeAll { $0.until <= time }
       return due
     }
     for sleeper in due { sleeper.continuation.resume() }

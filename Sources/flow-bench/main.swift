@@ -169,23 +169,16 @@ do {
     var open = StepRegistry()
     open.register("bench:gate", Gate(crashed: true))
     let clock = ContinuousClock.now
-    let resumedAt = LockedTime()
+    let resumedAt = Locked<ContinuousClock.Instant?>(nil)
     let second = executor(try SQLiteStore(path: store.path, durability: durability), steps: open) { event in
-      if event.type == .taskStarted { resumedAt.set(ContinuousClock.now) }
+      if event.type == .taskStarted { resumedAt.withLock { $0 = $0 ?? ContinuousClock.now } }
     }
     _ = try await second.run(started.id, pipeline: p)
-    let elapsed = resumedAt.get()! - clock
+    let elapsed = resumedAt.value! - clock
     times.append(Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000)
     if times.count == 1 { print("  (resumed execution had \(events) events)") }
   }
   record("resume_10000_events_ms", median(times), "ms")
-}
-
-final class LockedTime: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value: ContinuousClock.Instant?  // guarded by lock
-  func set(_ instant: ContinuousClock.Instant) { lock.withLock { if value == nil { value = instant } } }
-  func get() -> ContinuousClock.Instant? { lock.withLock { value } }
 }
 
 for (name, value, unit) in results {

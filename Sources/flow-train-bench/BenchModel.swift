@@ -1,3 +1,4 @@
+import FlowCore
 import FlowTraining
 import Foundation
 
@@ -24,12 +25,12 @@ struct BenchModel {
     let target = Target.classes(data.trainLabels, classCount: data.classCount)
     var fitSeconds = Double.infinity
     var fitted: AnyModel?
-    let iterations = IterationCounter()
+    let iterations = Locked(0)
     for _ in 0..<repeats {
-      iterations.reset()
+      iterations.withLock { $0 = 0 }
       let start = Date()
       fitted = try AnyModel.fit(algorithm, x: data.train, target: target, hyperparameters: hyperparameters,
-                                progress: { _ in iterations.increment() })
+                                progress: { _ in iterations.withLock { $0 += 1 } })
       fitSeconds = min(fitSeconds, Date().timeIntervalSince(start))
     }
     let model = fitted!
@@ -60,13 +61,4 @@ struct BenchResult {
     "{\"dataset\": \"\(dataset)\", \"model\": \"\(model)\", \"tool\": \"flow\", \"threads\": \(threads), "
       + "\"fit_seconds\": \(String(format: "%.4f", fitSeconds)), \"test_accuracy\": \(String(format: "%.4f", testAccuracy)), \"test_log_loss\": \(String(format: "%.4f", testLogLoss))}"
   }
-}
-
-/// Counts progress reports (iterations, epochs or trees) of one fit.
-final class IterationCounter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var count = 0
-  func increment() { lock.lock(); count += 1; lock.unlock() }
-  func reset() { lock.lock(); count = 0; lock.unlock() }
-  var value: Int { lock.lock(); defer { lock.unlock() }; return count }
 }

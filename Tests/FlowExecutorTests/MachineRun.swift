@@ -8,7 +8,7 @@ import Foundation
 struct MachineRun {
   var machine: ScopeMachine
   var now: Double = 1_000
-  /// What the machine's randomness returns (retry jitter).
+  /// What the machine's randomness returns (retry jitter, `States.UUID`, `States.MathRandom`, `$random()`).
   var random: Double = 0.5
   var historyLimit = 25_000
   /// Every event so far, in order.
@@ -47,12 +47,11 @@ struct MachineRun {
   var types: [String] { events.map(\.type.rawValue) }
 }
 
-final class Counter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value: Int
-  init(next: Int) { value = next }
-  var peek: Int { lock.withLock { value } }
-  func take() -> Int { lock.withLock { defer { value += 1 }; return value } }
+final class Counter: Sendable {
+  private let value: Locked<Int>
+  init(next: Int) { value = Locked(next) }
+  var peek: Int { value.value }
+  func take() -> Int { value.withLock { value in defer { value += 1 }; return value } }
 }
 
 extension ScopeMachine.Effect {

@@ -1,5 +1,6 @@
 import FlowCore
 import Foundation
+import Synchronization
 
 /// The write side of one execution: transitions are numbered and queued here, and commits make them durable.
 ///
@@ -12,7 +13,7 @@ import Foundation
 /// Concurrent scopes share the journal, so one commit often carries the progress of many (group commit); a scope
 /// that needs its progress durable calls ``commit()`` and returns as soon as a commit that includes it landed,
 /// never waiting for a sibling's next transition.
-final class Journal: @unchecked Sendable {
+final class Journal: Sendable {
   let executionId: String
   private let store: any ExecutionStore
   private let fence: LeaseFence
@@ -21,45 +22,47 @@ final class Journal: @unchecked Sendable {
   /// Until when the store may keep us waiting on its write lock (the lease's end, minus a margin).
   private let busyDeadline: @Sendable () -> Double
 
-  // `queueLock` guards the queue and the counters; `commitLock` is held across a store commit so that batches
-  // reach the store in order. Nobody awaits while holding either.
-  private let queueLock = NSLock()
-  private let commitLock = NSLock()
-  private var pending: CommitBatch
-  private var pendingScopes: [String: ScopeRecord] = [:]
-  private var nextEventId: Int
-  private var queued = 0
-  private var committed = 0
+  /// What is queued and not yet committed, and how far commits got.
+  private struct Queue {
+    var pending: CommitBatch
+    var scopes: [String: ScopeRecord] = [:]
+    /// Transitions queued, and the number of them a landed commit included.
+    var queued = 0, committed = 0
+  }
+  private let queue: Locked<Queue>
+  /// The next event id; handed out only inside ``transact(_:)``'s critical section, so ids follow queue order.
+  private let nextEventId: Atomic<Int>
+  /// Held across a store commit so that batches reach the store in order. Nobody awaits while holding a lock.
+  private let commitOrder = Locked(())
 
   init(executionId: String, store: any ExecutionStore, fence: LeaseFence, lastEventId: Int, autoFlushEvents: Int,
        observer: (@Sendable (HistoryEvent) -> Void)?, busyDeadline: @escaping @Sendable () -> Double) {
     self.executionId = executionId
     self.store = store
     self.fence = fence
-    self.nextEventId = lastEventId + 1
     self.autoFlushEvents = autoFlushEvents
     self.observer = observer
     self.busyDeadline = busyDeadline
-    pending = CommitBatch(executionId: executionId)
+    queue = Locked(Queue(pending: CommitBatch(executionId: executionId)))
+    nextEventId = Atomic(lastEventId + 1)
   }
 
   /// The id of the last event handed out.
-  var lastEventId: Int { queueLock.withLock { nextEventId - 1 } }
+  var lastEventId: Int { queue.withLock { _ in nextEventId.load(ordering: .relaxed) - 1 } }
 
   /// Runs one transition (`body` gets the event numbering) and queues what it returns — its events, its scope's
   /// record and any new token — in one step.
-  func transact<T>(_ body: (_ nextEventId: @escaping @Sendable () -> Int) -> (result: T, events: [HistoryEvent], scope: ScopeRecord?, token: TaskTokenRecord?)) -> T {
-    queueLock.lock()
-    let transition = body { [self] in
-      defer { nextEventId += 1 }
-      return nextEventId
+  func transact<T: Sendable>(
+    _ body: (_ nextEventId: @escaping @Sendable () -> Int) -> (result: T, events: [HistoryEvent], scope: ScopeRecord?, token: TaskTokenRecord?)
+  ) -> T {
+    let (transition, large) = queue.withLock { queue in
+      let transition = body { [self] in nextEventId.wrappingAdd(1, ordering: .relaxed).oldValue }
+      queue.pending.events.append(contentsOf: transition.events)
+      if let scope = transition.scope { queue.scopes[scope.id] = scope }
+      if let token = transition.token { queue.pending.tokens.append(token) }
+      queue.queued += 1
+      return (transition, queue.pending.events.count >= autoFlushEvents)
     }
-    pending.events.append(contentsOf: transition.events)
-    if let scope = transition.scope { pendingScopes[scope.id] = scope }
-    if let token = transition.token { pending.tokens.append(token) }
-    queued += 1
-    let large = pending.events.count >= autoFlushEvents
-    queueLock.unlock()
     if let observer { transition.events.forEach(observer) }
     if large { try? commit() }
     return transition.result
@@ -69,34 +72,32 @@ final class Journal: @unchecked Sendable {
   /// - Throws: ``StoreError`` with ``StoreError/Code/leaseLost`` when another process took the lease over (nothing
   ///   is written), or the store's error when it stayed busy longer than the lease allows.
   func commit(finishing finish: ExecutionFinish? = nil) throws {
-    let target = queueLock.withLock { queued }
-    commitLock.lock()
-    defer { commitLock.unlock() }
-    queueLock.lock()
-    if committed >= target && finish == nil {
-      queueLock.unlock()
-      return
+    let target = queue.withLock { $0.queued }
+    try commitOrder.withLock { _ throws in
+      let taken = queue.withLock { queue -> (batch: CommitBatch, upTo: Int)? in
+        if queue.committed >= target && finish == nil { return nil }
+        var batch = queue.pending
+        batch.scopes = Array(queue.scopes.values)
+        batch.finish = finish
+        batch.fence = fence
+        queue.pending = CommitBatch(executionId: executionId)
+        queue.scopes = [:]
+        return (batch, queue.queued)
+      }
+      guard let (batch, upTo) = taken else { return }
+      do {
+        try commitWaitingOutBusy(batch)
+      } catch {
+        // Put the batch back so that a later commit retries it rather than losing it.
+        queue.withLock { queue in
+          queue.pending.events.insert(contentsOf: batch.events, at: 0)
+          queue.pending.tokens.insert(contentsOf: batch.tokens, at: 0)
+          for scope in batch.scopes where queue.scopes[scope.id] == nil { queue.scopes[scope.id] = scope }
+        }
+        throw error
+      }
+      queue.withLock { $0.committed = max($0.committed, upTo) }
     }
-    var batch = pending
-    batch.scopes = Array(pendingScopes.values)
-    batch.finish = finish
-    batch.fence = fence
-    let upTo = queued
-    pending = CommitBatch(executionId: executionId)
-    pendingScopes = [:]
-    queueLock.unlock()
-    do {
-      try commitWaitingOutBusy(batch)
-    } catch {
-      // Put the batch back so that a later commit retries it rather than losing it.
-      queueLock.lock()
-      pending.events.insert(contentsOf: batch.events, at: 0)
-      pending.tokens.insert(contentsOf: batch.tokens, at: 0)
-      for scope in batch.scopes where pendingScopes[scope.id] == nil { pendingScopes[scope.id] = scope }
-      queueLock.unlock()
-      throw error
-    }
-    queueLock.withLock { committed = max(committed, upTo) }
   }
 
   /// Commits, retrying with back-off while another process holds the store's write lock and the lease allows.

@@ -5,12 +5,11 @@ import Logging
 
 /// Turns training progress (iterations, epochs, trees, binary machines) into log lines that `flow run` shows,
 /// without flooding it: the first and last report, each tenth of a known total, and otherwise at most two a second.
-final class TrainingProgressLog: @unchecked Sendable {
+final class TrainingProgressLog: Sendable {
   private let logger: Logger
   private let label: String
-  private let lock = NSLock()
-  private var lastTime = 0.0  // guarded by lock
-  private var lastTenth = -1  // guarded by lock
+  /// When the last line was logged, and the last tenth of the total logged.
+  private let last = Locked((time: 0.0, tenth: -1))
 
   init(logger: Logger, label: String) {
     self.logger = logger
@@ -24,14 +23,14 @@ final class TrainingProgressLog: @unchecked Sendable {
 
   private func report(_ progress: TrainingProgress) {
     let now = Date().timeIntervalSince1970
-    let shouldLog: Bool = lock.withLock {
-      var due = progress.iteration == 1 || now - lastTime >= 0.5
+    let shouldLog: Bool = last.withLock { last in
+      var due = progress.iteration == 1 || now - last.time >= 0.5
       if let total = progress.total, total > 0 {
         let tenth = progress.iteration * 10 / total
-        due = due || tenth > lastTenth || progress.iteration == total
-        if due { lastTenth = max(lastTenth, tenth) }
+        due = due || tenth > last.tenth || progress.iteration == total
+        if due { last.tenth = max(last.tenth, tenth) }
       }
-      if due { lastTime = now }
+      if due { last.time = now }
       return due
     }
     guard shouldLog else { return }

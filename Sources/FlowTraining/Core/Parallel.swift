@@ -1,3 +1,4 @@
+import FlowCore
 import Dispatch
 
 /// Splits work over the machine's cores with `DispatchQueue.concurrentPerform`.
@@ -67,19 +68,14 @@ extension Parallel {
 }
 
 /// A thread-safe counter (for progress reports from parallel work).
-final class Counter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var count = 0
+final class Counter: Sendable {
+  private let count = Locked(0)
   /// Adds one and returns the new count.
   @discardableResult func increment() -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    count += 1
-    return count
+    count.withLock { count in
+      count += 1
+      return count
+    }
   }
-  var value: Int {
-    lock.lock()
-    defer { lock.unlock() }
-    return count
-  }
+  var value: Int { count.value }
 }
