@@ -33,14 +33,19 @@ public struct ExpressionSyntaxError: Error, Hashable, Sendable, CustomStringConv
   }
 }
 
-/// What paths read: `$` is the input, `$$` the context object, `$name` a variable.
+/// What paths read: `$` is the input, `$$` the context object, `$name` a variable; and where `States.UUID` and
+/// an unseeded `States.MathRandom` take their randomness from.
 public struct EvaluationScope: Sendable {
   public var input: JSONValue
   public var context: JSONValue
   public var variables: [String: JSONValue]
-  public init(input: JSONValue, context: JSONValue = .emptyObject, variables: [String: JSONValue] = [:]) {
+  /// A uniform number in `0..<1`; the system generator unless the caller (the executor's transition) gives one.
+  public var random: @Sendable () -> Double
+  public init(input: JSONValue, context: JSONValue = .emptyObject, variables: [String: JSONValue] = [:],
+              random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
     self.input = input
     self.context = context
     self.variables = variables
+    self.random = random
   }
 }

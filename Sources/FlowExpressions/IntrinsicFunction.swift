@@ -117,7 +117,7 @@ struct IntrinsicCall: Sendable {
     var values: [JSONValue] = []
     values.reserveCapacity(arguments.count)
     for argument in arguments { values.append(try argument.evaluate(in: scope)) }
-    return try Intrinsics.apply(function, to: values, template: formatTemplate)
+    return try Intrinsics.apply(function, to: values, template: formatTemplate, random: scope.random)
   }
 
   /// The template of a `States.Format` call whose first argument is a literal, compiled with its escapes.

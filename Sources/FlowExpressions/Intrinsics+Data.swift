@@ -30,9 +30,13 @@ extension Intrinsics {
     return .object(merged)
   }
 
-  /// `States.UUID()`: a random version 4 UUID in lowercase.
-  static func uuid(_ args: [JSONValue]) throws(IntrinsicFailure) -> JSONValue {
+  /// `States.UUID()`: a version 4 UUID in lowercase, its 122 random bits drawn from `random`.
+  static func uuid(_ args: [JSONValue], random: () -> Double) throws(IntrinsicFailure) -> JSONValue {
     try count(args, 0, .uuid)
-    return .string(UUID().uuidString.lowercased())
+    var bytes = (0..<16).map { _ in UInt8(min(255, Int(random() * 256))) }
+    bytes[6] = bytes[6] & 0x0F | 0x40  // version 4
+    bytes[8] = bytes[8] & 0x3F | 0x80  // RFC 4122 variant
+    let hex = bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }
+    return .string([hex[0..<4], hex[4..<6], hex[6..<8], hex[8..<10], hex[10..<16]].map { $0.joined() }.joined(separator: "-"))
   }
 }

@@ -14,7 +14,7 @@ extension Intrinsics {
 
   /// `States.MathRandom(start, end[, seed])`: an integer in `start..<end`. With a seed the result is the
   /// one Java's `new Random(seed).nextInt(end - start) + start` gives, so it is the same every time.
-  static func mathRandom(_ args: [JSONValue]) throws(IntrinsicFailure) -> JSONValue {
+  static func mathRandom(_ args: [JSONValue], random: () -> Double) throws(IntrinsicFailure) -> JSONValue {
     try check(args.count == 2 || args.count == 3, .mathRandom)
     let start = try truncatedInt(args[0], .mathRandom)
     let end = try truncatedInt(args[1], .mathRandom)
@@ -27,7 +27,10 @@ extension Intrinsics {
       try check(!overflow && bound <= Int(Int32.max), .mathRandom)
       return .int(start + Int(random.nextInt(bound: bound)))
     }
-    return .int(Int.random(in: start..<end))
+    // Without a seed, the transition's randomness: the largest value below `end` is `end - 1`.
+    let value = Double(start) + (random() * (Double(end) - Double(start))).rounded(.down)
+    guard value < Double(end), let drawn = Int(exactly: value) else { return .int(end - 1) }
+    return .int(max(start, drawn))
   }
 }
 

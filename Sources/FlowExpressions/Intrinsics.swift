@@ -4,8 +4,8 @@ import FlowCore
 /// ``IntrinsicFailure/invalidArguments(_:)``: Step Functions gives the same cause for a wrong count,
 /// a wrong type and a value out of range.
 enum Intrinsics {
-  static func apply(_ function: IntrinsicName, to args: [JSONValue], template: FormatTemplate?) throws(IntrinsicFailure)
-    -> JSONValue
+  static func apply(_ function: IntrinsicName, to args: [JSONValue], template: FormatTemplate?,
+                    random: () -> Double) throws(IntrinsicFailure) -> JSONValue
   {
     switch function {
     case .format: return try format(args, template: template)
@@ -22,10 +22,10 @@ enum Intrinsics {
     case .base64Decode: return try base64Decode(args)
     case .hash: return try hash(args)
     case .jsonMerge: return try jsonMerge(args)
-    case .mathRandom: return try mathRandom(args)
+    case .mathRandom: return try mathRandom(args, random: random)
     case .mathAdd: return try mathAdd(args)
     case .stringSplit: return try stringSplit(args)
-    case .uuid: return try uuid(args)
+    case .uuid: return try uuid(args, random: random)
     }
   }
 

@@ -18,6 +18,24 @@ import Testing
       Caught: {Type: Pass, End: true}
     """
 
+  @Test func intrinsicRandomness_comesFromTheTransitionsInputs() throws {
+    var run = try MachineRun("""
+      StartAt: P
+      States:
+        P:
+          Type: Pass
+          Parameters: {id.$: States.UUID(), n.$: "States.MathRandom(10, 20)", big.$: "States.MathRandom(-5, 5)"}
+          End: true
+      """)
+    run.random = 0.5
+    #expect(run.handle(.proceed).output == ["id": "80808080-8080-4080-8080-808080808080", "n": 15, "big": 0])
+    run = try run.restarted()
+    run.random = 0.999_999
+    let output = try #require(run.handle(.proceed).output)
+    #expect(output["n"] == 19)
+    #expect(output["id"] == "ffffffff-ffff-4fff-bfff-ffffffffffff")
+  }
+
   @Test func retryBacksOffExponentially_withJitterAndACap_thenFails() throws {
     var run = try MachineRun(Self.flaky, input: ["x": 1])
     run.random = 0.5

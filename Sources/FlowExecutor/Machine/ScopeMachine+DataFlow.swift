@@ -6,8 +6,10 @@ import FlowExpressions
 /// ResultSelector, ResultPath, OutputPath; and `Assign`.
 extension ScopeMachine {
   func scope(_ input: JSONValue, state: State, token: String? = nil, mapItem: (Int, JSONValue)? = nil) -> EvaluationScope {
-    EvaluationScope(input: input, context: execution.context(state: state.name, position: position, token: token, mapItem: mapItem),
-                    variables: position.variables)
+    var random: @Sendable () -> Double = { 0 }
+    if let inputs { random = inputs.random }
+    return EvaluationScope(input: input, context: execution.context(state: state.name, position: position, token: token, mapItem: mapItem),
+                           variables: position.variables, random: random)
   }
 
   func applyInputPath(_ state: State, _ input: JSONValue) throws -> JSONValue {
