@@ -114,7 +114,8 @@ struct StoreOptions: ParsableArguments {
     PipelineLoader(knownResources: knownResources, parameterSchemas: StepRegistry.parameterSchemas)
   }
 
-  func executor(store: SQLiteStore, observer: (@Sendable (HistoryEvent) -> Void)? = nil) -> Executor {
+  func executor(store: SQLiteStore, observer: (@Sendable (HistoryEvent) -> Void)? = nil,
+                configure: (inout ExecutorOptions) -> Void = { _ in }) -> Executor {
     let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent()
     var logger = Logger(label: "flow")
     logger.logLevel = quiet ? .warning : .info
@@ -131,6 +132,7 @@ struct StoreOptions: ParsableArguments {
     if let seconds = environment["FLOW_LEASE_SECONDS"].flatMap({ Double($0) }), seconds >= 0.3 {
       options.leaseSeconds = seconds
     }
+    configure(&options)
     let reference = ExecutorReference()
     let executor = Executor(store: store, steps: steps(store: store, executor: reference), loader: loader, options: options)
     reference.set(executor)

@@ -30,10 +30,14 @@ extension Flow {
     @Flag(help: "Start the execution in a background process and print its id.")
     var detach = false
 
+    @Flag(help: "Leave the execution to `flow worker` processes and print its id.")
+    var queue = false
+
     @OptionGroup var storeOptions: StoreOptions
 
     func validate() throws {
       if input != nil && inputFile != nil { throw ValidationError("give --input or --input-file, not both") }
+      if detach && queue { throw ValidationError("give --detach or --queue, not both") }
     }
 
     func run() async throws {
@@ -43,14 +47,14 @@ extension Flow {
       let executionInput = try ExecutionInput.build(defaults: pipeline.parameters, input: input, inputFile: paths[1], params: params)
       let store = try storeOptions.openStore()
       let view = ProgressView(enabled: !json && !storeOptions.quiet)
-      let executor = storeOptions.executor(store: store, observer: detach ? nil : view.observe)
+      let executor = storeOptions.executor(store: store, observer: detach || queue ? nil : view.observe)
       let record: ExecutionRecord
       do { record = try executor.start(pipeline, input: executionInput, name: name) } catch let error as ExecutorError {
         throw CLIError(error.message)
       }
-      if detach {
+      if detach || queue {
         try executor.release(record.id)
-        try Detached.resume(record.id, storePath: storeOptions.storePath)
+        if detach { try Detached.resume(record.id, storePath: storeOptions.storePath) }
         if json { print(JSONValue.object(["executionId": .string(record.id), "status": "RUNNING"]).serialized()) } else {
           print(record.id)
         }

@@ -56,6 +56,11 @@ enum ExecutionTable {
     record.isOrphaned() ? "RUNNING (no live owner: flow resume)" : record.status.rawValue
   }
 
+  /// The process running the execution (`HOST:PID:NAME`, the name of a `flow worker --name`), if one is alive.
+  static func liveOwner(_ record: ExecutionRecord) -> String? {
+    record.status == .running && !record.isOrphaned() ? record.owner : nil
+  }
+
   static func duration(_ record: ExecutionRecord) -> String {
     let end = record.stopTime ?? Date.now.timeIntervalSince1970
     return String(format: "%.2fs", end - record.startTime)
@@ -69,6 +74,7 @@ enum ExecutionTable {
       "startTime": .string(Timestamp.format(record.startTime)), "liveOwner": .bool(!record.isOrphaned() && record.status == .running),
       "redriveCount": .int(record.redriveCount), "input": record.input,
     ]
+    if let owner = liveOwner(record) { o["owner"] = .string(owner) }
     if let stop = record.stopTime { o["stopTime"] = .string(Timestamp.format(stop)) }
     if let output = record.output { o["output"] = output }
     if let error = record.error { o["error"] = .string(error) }
@@ -97,6 +103,7 @@ enum ExecutionTable {
       "execution  \(record.id)", "name       \(record.name)", "pipeline   \(record.pipeline) (\(record.pipelinePath))",
       "status     \(status(record))", "started    \(Timestamp.format(record.startTime))", "duration   \(duration(record))",
     ]
+    if let owner = liveOwner(record) { lines.append("owner      \(owner)") }
     if let parent = record.parentId { lines.append("parent     \(parent)") }
     if let slot = scheduled[record.id] { lines.append("scheduled  \(Timestamp.format(slot)) (Flow.Schedule slot)") }
     if record.redriveCount > 0 { lines.append("redriven   \(record.redriveCount) time(s)") }

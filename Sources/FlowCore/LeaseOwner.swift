@@ -2,9 +2,10 @@ import Foundation
 
 /// The identity of a process that runs executions: `HOST:PID:NONCE`.
 public enum LeaseOwner {
-  /// A new identity for this process.
-  public static func current() -> String {
-    "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(8).lowercased())"
+  /// A new identity for this process, ending in `name` (colons replaced) or a random suffix.
+  public static func current(name: String? = nil) -> String {
+    let suffix = name.map { $0.replacingOccurrences(of: ":", with: "-") } ?? UUID().uuidString.prefix(8).lowercased()
+    return "\(ProcessInfo.processInfo.hostName):\(getpid()):\(suffix)"
   }
 
   /// True when `owner` names a process on this machine that has exited: its lease can be taken over at once

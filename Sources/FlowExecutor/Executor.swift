@@ -24,7 +24,7 @@ public final class Executor: Sendable {
     self.steps = steps
     self.loader = loader
     self.options = options
-    owner = LeaseOwner.current()
+    owner = LeaseOwner.current(name: options.ownerName)
   }
 
   /// Creates an execution of `pipeline` (committing `ExecutionStarted`) and takes its lease; ``run(_:)`` then runs it.

@@ -27,6 +27,12 @@ public struct ExecutorOptions: Sendable {
   public var secrets = SecretResolver()
   /// The time: the system clock, or a manual one in tests.
   public var clock: any ExecutorClock = SystemClock()
+  /// Names this process in lease owners (`HOST:PID:NAME`), as `flow worker --name` does; a random suffix if nil.
+  public var ownerName: String?
+  /// Asked before each new effect: once it answers true, no new step, wait or branch starts, the steps running
+  /// finish and are committed, and ``Executor/run(_:pipeline:)`` hands the execution back (lease released, still
+  /// `RUNNING`) with ``ExecutorError/Code/handedBack``, for another process to continue. `flow worker` drains so.
+  public var handBack: @Sendable () -> Bool = { false }
 
   public init(artifactsRoot: URL, logger: Logger = Logger(label: "flow"),
               observer: (@Sendable (HistoryEvent) -> Void)? = nil) {
@@ -51,6 +57,8 @@ public struct ExecutorError: Error, Sendable, CustomStringConvertible {
     public static let interrupted = Code(name: "interrupted")
     /// `flow:pipeline` children nest deeper than ``ExecutorOptions/maxNestingDepth``.
     public static let nestingLimit = Code(name: "nestingLimit")
+    /// ``ExecutorOptions/handBack`` asked to stop: what had finished was committed, and the lease released.
+    public static let handedBack = Code(name: "handedBack")
   }
 
   public var message: String

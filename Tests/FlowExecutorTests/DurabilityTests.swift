@@ -20,6 +20,40 @@ import Testing
     return record.id
   }
 
+  /// `flow worker` draining: the branches' running steps finish and are committed, nothing new starts, and the
+  /// execution is handed back; the next run goes on from there without running a finished step again.
+  @Test func handingBack_letsRunningStepsFinish_startsNoNewOne_andTheNextRunGoesOn() async throws {
+    var h = try Harness()
+    let (started1, started2, open) = (Flag(), Flag(), Flag())
+    h.steps.register("test:gate1", CountedGate(calls: h.calls, gate: GateStep(started: started1, open: open)))
+    h.steps.register("test:gate2", CountedGate(calls: h.calls, gate: GateStep(started: started2, open: open)))
+    let yaml = """
+      StartAt: P
+      States:
+        P:
+          Type: Parallel
+          Branches:
+            - {StartAt: G1, States: {G1: {Type: Task, Resource: test:gate1, Next: C1}, C1: {Type: Task, Resource: test:count, End: true}}}
+            - {StartAt: G2, States: {G2: {Type: Task, Resource: test:gate2, Next: C2}, C2: {Type: Task, Resource: test:count, End: true}}}
+          End: true
+      """
+    let flow = h.executor(handBack: { open.isSet })
+    let record = try flow.start(try h.pipeline(yaml), input: [:])
+    let running = Task { try await flow.run(record.id) }
+    #expect(try await eventually { started1.isSet && started2.isSet })
+    open.set()  // the gates open and the draining starts at the same moment
+    await #expect { try await running.value } throws: { ($0 as? ExecutorError)?.code == .handedBack }
+    let events = try h.events(record.id)
+    #expect(events.filter { $0.type == .taskSucceeded }.count == 2, "both running steps were committed")
+    #expect(h.calls.count("C1") + h.calls.count("C2") == 0, "no new step started")
+    #expect(try h.store.execution(record.id)?.status == .running)
+
+    let final = try await h.executor().run(record.id)
+    #expect(final.status == .succeeded)
+    #expect(h.calls.count("G1") == 1 && h.calls.count("G2") == 1, "the gates did not run again")
+    #expect(h.calls.count("C1") == 1 && h.calls.count("C2") == 1)
+  }
+
   @Test func resumeSkipsFinishedSteps_andRerunsTheInterruptedOneWithTheSameKey() async throws {
     let h = try Harness()
     let id = try await crash(h, """
@@ -203,5 +237,15 @@ import Testing
     #expect(done.status == .succeeded)
     #expect(done.output == ["approved": true])
     #expect(notify.calls.count == 1, "the notification was sent again")
+  }
+}
+
+/// A ``GateStep`` that counts its calls by state name.
+struct CountedGate: Step {
+  let calls: Calls
+  let gate: GateStep
+  func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
+    calls.record(context.stateName)
+    return try await gate.run(input, context: context)
   }
 }

@@ -23,8 +23,10 @@ struct Harness {
     steps.register("test:units", UnitsStep(calls: calls))
   }
 
-  func executor(payloadLimit: Int? = nil, leaseSeconds: Double = 10, maxHistoryEvents: Int? = nil) -> Executor {
+  func executor(payloadLimit: Int? = nil, leaseSeconds: Double = 10, maxHistoryEvents: Int? = nil,
+                handBack: @escaping @Sendable () -> Bool = { false }) -> Executor {
     var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"))
+    options.handBack = handBack
     options.leaseSeconds = leaseSeconds
     if let payloadLimit { options.payloadLimitBytes = payloadLimit }
     if let maxHistoryEvents { options.maxHistoryEvents = maxHistoryEvents }
@@ -69,33 +71,34 @@ struct Harness {
 }
 
 /// A flag set once, read from any task.
-final class Flag: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = false  // guarded by lock
-  var isSet: Bool { lock.withLock { value } }
-  func set() { lock.withLock { value = true } }
+final class Flag: Sendable {
+  private let value = Locked(false)
+  var isSet: Bool { value.value }
+  func set() { value.withLock { $0 = true } }
 }
 
 /// Counts calls per key, thread-safely.
-final class Calls: @unchecked Sendable {
-  private let lock = NSLock()
-  private var counts: [String: Int] = [:]  // guarded by lock
-  private var attempts: [String: [Int]] = [:]
-  private var keys: [String: Set<String>] = [:]
+final class Calls: Sendable {
+  private struct Fields {
+    var counts: [String: Int] = [:]
+    var attempts: [String: [Int]] = [:]
+    var keys: [String: Set<String>] = [:]
+  }
+  private let fields = Locked(Fields())
 
   @discardableResult
   func record(_ name: String, attempt: Int = 0, key: String = "") -> Int {
-    lock.withLock {
-      counts[name, default: 0] += 1
-      attempts[name, default: []].append(attempt)
-      keys[name, default: []].insert(key)
-      return counts[name]!
+    fields.withLock { fields in
+      fields.counts[name, default: 0] += 1
+      fields.attempts[name, default: []].append(attempt)
+      fields.keys[name, default: []].insert(key)
+      return fields.counts[name]!
     }
   }
-  func count(_ name: String) -> Int { lock.withLock { counts[name] ?? 0 } }
-  func attempts(_ name: String) -> [Int] { lock.withLock { attempts[name] ?? [] } }
-  func keys(_ name: String) -> Set<String> { lock.withLock { keys[name] ?? [] } }
-  var total: Int { lock.withLock { counts.values.reduce(0, +) } }
+  func count(_ name: String) -> Int { fields.withLock { $0.counts[name] ?? 0 } }
+  func attempts(_ name: String) -> [Int] { fields.withLock { $0.attempts[name] ?? [] } }
+  func keys(_ name: String) -> Set<String> { fields.withLock { $0.keys[name] ?? [] } }
+  var total: Int { fields.withLock { $0.counts.values.reduce(0, +) } }
 }
 
 /// Records each call under `input.name` (or the state name) and returns its input.

@@ -154,9 +154,8 @@ import Testing
 }
 
 /// Log lines collected from several tasks.
-final class LogLines: @unchecked Sendable {
-  private let lock = NSLock()
-  private var lines: [String] = []  // guarded by `lock`
-  func append(_ line: String) { lock.withLock { lines.append(line) } }
-  var all: [String] { lock.withLock { lines } }
+final class LogLines: Sendable {
+  private let lines = Locked<[String]>([])
+  func append(_ line: String) { lines.withLock { $0.append(line) } }
+  var all: [String] { lines.value }
 }

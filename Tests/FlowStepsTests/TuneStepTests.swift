@@ -12,14 +12,13 @@ import Testing
   }
 
   /// Checkpoints that count saves, as the executor's durable ones would be written.
-  final class CountingCheckpoints: @unchecked Sendable {
-    private let lock = NSLock()
-    private var values: [JSONValue] = []
-    private(set) var saves = 0
-    init(_ initial: [JSONValue] = []) { values = initial }
-    var stored: [JSONValue] { lock.withLock { values } }
+  final class CountingCheckpoints: Sendable {
+    private let state: Locked<(values: [JSONValue], saves: Int)>
+    init(_ initial: [JSONValue] = []) { state = Locked((initial, 0)) }
+    var stored: [JSONValue] { state.value.values }
+    var saves: Int { state.value.saves }
     var checkpoints: StepCheckpoints {
-      StepCheckpoints(load: { self.stored }, save: { value in self.lock.withLock { self.values.append(value); self.saves += 1 } })
+      StepCheckpoints(load: { self.stored }, save: { value in self.state.withLock { $0.values.append(value); $0.saves += 1 } })
     }
   }
 

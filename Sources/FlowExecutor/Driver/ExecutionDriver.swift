@@ -70,6 +70,9 @@ struct ExecutionDriver {
                           + "Its new owner goes on with it; see `flow status \(record.id)`.", code: .leaseLost)
     case .failure(let error as StoreError) where error.code == .leaseLost:
       throw ExecutorError("execution \(record.id): stopped at once without further effects: \(error.message)", code: .leaseLost)
+    case .failure(is ScopeDriver.HandedBack):
+      try journal.commit()
+      throw ExecutorError("execution \(record.id) was handed back after its running steps finished", code: .handedBack)
     case .failure(is CancellationError):
       // Interrupted (Ctrl-C, SIGTERM, a stopping scheduler): commit what finished, then stop resumably.
       try? journal.commit()

@@ -13,6 +13,8 @@ struct ScopeDriver: Sendable {
 
   /// The execution must fail at once (its history limit was reached).
   struct ExecutionMustFail: Error { var failure: StepFailure }
+  /// ``ExecutorOptions/handBack`` asked the scope to stop before its next effect.
+  struct HandedBack: Error {}
 
   /// Runs the scope to its end. `commitsItsEnd` is false for the top-level scope, whose end the execution's
   /// final commit carries anyway.
@@ -29,7 +31,9 @@ struct ScopeDriver: Sendable {
       // queued (and committed by the driver) rather than dropped and run again on resume.
       switch effect {
       case .finished, .failExecution: break
-      default: try Task.checkCancellation()
+      default:
+        try Task.checkCancellation()
+        if runtime.options.handBack() { throw HandedBack() }
       }
       let outcomeSinceCommit = signal != .proceed
       switch effect {
@@ -108,7 +112,15 @@ struct ScopeDriver: Sendable {
             group.addTask { (index, try await runChild(child, machine: machine, batch: batch)) }
           }
         }
-        guard let (index, result) = try await group.next() else {
+        let next: (Int, Result<JSONValue, StepFailure>)?
+        do { next = try await group.next() } catch is HandedBack {
+          // Siblings finish their running steps too (each stops before its next effect), then the scope stops.
+          while true {
+            do { if try await group.next() == nil { break } } catch is HandedBack {}
+          }
+          throw HandedBack()
+        }
+        guard let (index, result) = next else {
           return .failure(StepFailure("States.Runtime", cause: "The children of '\(state.name)' ended without results."))
         }
         decision = fan.childEnded(index, result)
