@@ -19,11 +19,17 @@ import Testing
   let service: StepFunctionsService
 
   init() throws {
-    directory = try temporaryDirectory("flow-server")
+    (directory, store, service) = try Self.makeService()
+  }
+
+  /// A service over a new store in a temporary folder, with `flow:echo` and a pipelines folder holding
+  /// `from-file` (a Pass state, `Flow.Parameters: {who: world}`).
+  static func makeService() throws -> (URL, SQLiteStore, StepFunctionsService) {
+    let directory = try temporaryDirectory("flow-server")
     try FileManager.default.createDirectory(at: directory.appendingPathComponent("pipelines"), withIntermediateDirectories: true)
     try directory.write("Flow: {Name: from-file, Parameters: {who: world}}\nStartAt: Hi\nStates:\n  Hi: {Type: Pass, End: true}\n",
                         to: "pipelines/hello.yaml")
-    store = try SQLiteStore(path: directory.appendingPathComponent("flow.db").path, durability: .normal)
+    let store = try SQLiteStore(path: directory.appendingPathComponent("flow.db").path, durability: .normal)
     var steps = StepRegistry()
     steps.register("flow:echo", ScriptedStep())
     var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"))
@@ -32,8 +38,9 @@ import Testing
     options.logger.logLevel = .warning
     let loader = PipelineLoader(knownResources: ["flow:echo"])
     let executor = Executor(store: store, steps: steps, loader: loader, options: options)
-    service = StepFunctionsService(store: store, executor: executor, loader: loader,
-                                   pipelinesDirectory: directory.appendingPathComponent("pipelines").path, workers: 2)
+    let service = StepFunctionsService(store: store, executor: executor, loader: loader,
+                                       pipelinesDirectory: directory.appendingPathComponent("pipelines").path, workers: 2)
+    return (directory, store, service)
   }
 
   func call(_ action: String, _ input: JSONObject) async throws(StepFunctionsError) -> JSONValue {
