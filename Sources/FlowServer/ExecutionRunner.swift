@@ -9,7 +9,7 @@ import Logging
 /// DescribeExecution sees it at once. Cancelling (``shutdown()``) interrupts the running ones; what they finished
 /// is committed and they stay resumable.
 final class ExecutionRunner: Sendable {
-  private struct Queued: Sendable { var id: String; var pipeline: Pipeline }
+  private struct Queued: Sendable { var id: String; var pipeline: Pipeline? }
   private struct State: Sendable {
     var queue: [Queued] = []
     var running: [String: Task<Void, Never>] = [:]
@@ -27,8 +27,9 @@ final class ExecutionRunner: Sendable {
     self.logger = logger
   }
 
-  /// Queues an execution; it starts now when a worker is free.
-  func submit(_ id: String, pipeline: Pipeline) {
+  /// Queues an execution; it starts now when a worker is free. Without `pipeline` it runs the definition the
+  /// store kept (an execution resumed after a restart).
+  func submit(_ id: String, pipeline: Pipeline?) {
     state.withLock { $0.queue.append(Queued(id: id, pipeline: pipeline)) }
     startNext()
   }
@@ -43,6 +44,8 @@ final class ExecutionRunner: Sendable {
         state.running[next.id] = Task { [self] in
           do {
             _ = try await executor.run(next.id, pipeline: next.pipeline)
+          } catch let error as ExecutorError where error.code == .interrupted {
+            logger.notice("execution \(next.id) was interrupted by the shutdown; it stays RUNNING and the next flow server resumes it")
           } catch {
             logger.warning("execution \(next.id) did not finish in this process: \(error)")
           }

@@ -14,6 +14,7 @@ struct Machine: Sendable {
   var description: String?
   var revision: Int
   var createdAt: Double
+  var updatedAt: Double
   var source: Source
   /// The loaded pipeline, named after the machine (executions are stored under that name).
   var pipeline: Pipeline
@@ -32,6 +33,9 @@ final class MachineCatalog: Sendable {
   let defaultRoleArn: String
   private struct Loaded { var modified: Date; var machine: Machine? }
   private let files = Locked([String: Loaded]())
+  /// Stored machines' pipelines, loaded once per definition.
+  private struct Parsed { var definition: String; var pipeline: Pipeline }
+  private let parsed = Locked([String: Parsed]())
 
   init(store: SQLiteStore, loader: PipelineLoader, directory: String?, account: String) {
     self.store = store
@@ -66,12 +70,17 @@ final class MachineCatalog: Sendable {
 
   private func machine(from record: StateMachineRecord) throws -> Machine {
     let pipeline: Pipeline
-    do { pipeline = try load(definition: record.definition, name: record.name) } catch {
-      throw StepFunctionsError.internalFailure("the stored definition of state machine '\(record.name)' no longer loads: \(error.message)")
+    if let hit = parsed.withLock({ $0[record.name] }), hit.definition == record.definition {
+      pipeline = hit.pipeline
+    } else {
+      do { pipeline = try load(definition: record.definition, name: record.name) } catch {
+        throw StepFunctionsError.internalFailure("the stored definition of state machine '\(record.name)' no longer loads: \(error.message)")
+      }
+      parsed.withLock { $0[record.name] = Parsed(definition: record.definition, pipeline: pipeline) }
     }
     return Machine(name: record.name, definition: record.definition, roleArn: record.roleArn, type: record.type,
                    description: record.description, revision: record.revision, createdAt: record.createdAt,
-                   source: .store, pipeline: pipeline)
+                   updatedAt: record.updatedAt, source: .store, pipeline: pipeline)
   }
 
   /// The pipeline files of the folder that load, by `Flow.Name` (the first file in name order wins a duplicate).
@@ -91,7 +100,7 @@ final class MachineCatalog: Sendable {
         if let pipeline = try? loader.load(fileAt: path) {
           loaded = Machine(name: pipeline.name, definition: pipeline.document.serialized(), roleArn: defaultRoleArn,
                            type: "STANDARD", description: nil, revision: 1, createdAt: modified.timeIntervalSince1970,
-                           source: .file(path), pipeline: pipeline)
+                           updatedAt: modified.timeIntervalSince1970, source: .file(path), pipeline: pipeline)
         }
         cache[path] = Loaded(modified: modified, machine: loaded)
         return loaded

@@ -65,6 +65,8 @@ public final class StepFunctionsServer: Sendable {
       services: [app], gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [], logger: serverLogger))
     group.withLock { $0 = serviceGroup }
     if stopRequested.withLock({ $0 }) { return }
+    let resumed = try service.resumeInterrupted()
+    if !resumed.isEmpty { logger.notice("flow server: resuming \(resumed.count) interrupted execution(s): \(resumed.joined(separator: ", "))") }
     do {
       try await serviceGroup.run()
     } catch {

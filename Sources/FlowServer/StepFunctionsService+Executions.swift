@@ -74,6 +74,17 @@ extension StepFunctionsService {
     return .object(response)
   }
 
+  /// The definition the execution runs (the one it started with, even after an update).
+  func describeStateMachineForExecution(_ request: Request) throws -> JSONValue {
+    let record = try existingExecution(try request.required("executionArn"))
+    let machine = try catalog.machine(record.pipeline)
+    return [
+      "stateMachineArn": .string(names.stateMachine(record.pipeline)), "name": .string(record.pipeline),
+      "definition": .string(record.definition), "roleArn": .string(machine?.roleArn ?? catalog.defaultRoleArn),
+      "updateDate": Self.timestamp(machine.map { min($0.updatedAt, record.startTime) } ?? record.startTime),
+    ]
+  }
+
   func listExecutions(_ request: Request) throws -> JSONValue {
     if try request.string("mapRunArn") != nil { throw StepFunctionsError.validation("flow server does not list Map Runs yet") }
     let arn = try request.required("stateMachineArn")

@@ -46,6 +46,7 @@ public final class StepFunctionsService: Sendable {
     "ValidateStateMachineDefinition": { try $0.validateStateMachineDefinition($1) },
     "StartExecution": { try $0.startExecution($1) },
     "DescribeExecution": { try $0.describeExecution($1) },
+    "DescribeStateMachineForExecution": { try $0.describeStateMachineForExecution($1) },
     "ListExecutions": { try $0.listExecutions($1) },
     "GetExecutionHistory": { try $0.getExecutionHistory($1) },
     "StopExecution": { try await $0.stopExecution($1) },
@@ -75,6 +76,17 @@ public final class StepFunctionsService: Sendable {
 
   /// Stops starting executions and interrupts the running ones (they stay resumable).
   public func shutdown() async { await runner.shutdown() }
+
+  /// Queues, to run here, the executions of this server's state machines that are RUNNING with no live process
+  /// (a server that was stopped or died while they ran or waited for a worker); returns their ids.
+  @discardableResult
+  public func resumeInterrupted() throws -> [String] {
+    let machines = Set(try catalog.all().map(\.name))
+    let orphaned = try store.orphanedExecutions(now: Date().timeIntervalSince1970, scheduledOnly: false)
+      .filter { machines.contains($0.pipeline) && $0.parentId == nil }
+    for record in orphaned { runner.submit(record.id, pipeline: nil) }
+    return orphaned.map(\.id)
+  }
 
   // MARK: - Helpers
 

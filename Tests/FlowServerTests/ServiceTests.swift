@@ -150,6 +150,18 @@ import Testing
     #expect(await error("GetExecutionHistory", ["executionArn": .string(executionArn), "nextToken": "%%%"]) == "InvalidToken")
   }
 
+  @Test func anExecutionKeepsTheDefinitionItStartedWith() async throws {
+    let arn = try await create("changing", Self.pass)
+    let started = try await call("StartExecution", ["stateMachineArn": .string(arn), "name": "before"])
+    let executionArn = try #require(started["executionArn"]?.stringValue)
+    _ = try await waitForEnd(executionArn)
+    _ = try await call("UpdateStateMachine", ["stateMachineArn": .string(arn), "definition": .string(Self.wait)])
+    let ran = try await call("DescribeStateMachineForExecution", ["executionArn": .string(executionArn)])
+    #expect(try JSONValue(parsing: ran["definition"]?.stringValue ?? "") == JSONValue(parsing: Self.pass))
+    #expect(ran["name"] == "changing")
+    #expect(ran["updateDate"]?.isNumber == true)
+  }
+
   @Test func namesAreIdempotentAsOnAWS() async throws {
     let arn = try await create("waits", Self.wait)
     let first = try await call("StartExecution", ["stateMachineArn": .string(arn), "name": "once", "input": #"{"a": 1}"#])

@@ -155,6 +155,12 @@ def boto3_checks(url):
     assert json.loads(ended["output"]) == {"n": 1, "r": {"ok": True}}, ended["output"]
     ok("start and describe until SUCCEEDED")
 
+    sfn.update_state_machine(stateMachineArn=machine, definition=PASS.replace('"ok": true', '"ok": false'))
+    ran = sfn.describe_state_machine_for_execution(executionArn=started["executionArn"])
+    assert json.loads(ran["definition"]) == json.loads(PASS) and ran["name"] == "hello", ran
+    sfn.update_state_machine(stateMachineArn=machine, definition=PASS)
+    ok("update a state machine; an execution keeps the definition it started with")
+
     history = sfn.get_execution_history(executionArn=started["executionArn"])["events"]
     types = [event["type"] for event in history]
     assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded", types
@@ -255,18 +261,41 @@ def cli_checks(url):
     ok("aws stepfunctions create-state-machine / start-execution / describe-execution / get-execution-history")
 
 
+def stop(server):
+    server.terminate()
+    try:
+        return server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        raise AssertionError("flow server did not stop within 20 s of SIGTERM")
+
+
 def main():
     server, port = start_server()
     url = f"http://127.0.0.1:{port}"
     try:
         boto3_checks(url)
         cli_checks(url)
+        # An execution running when the server stops is interrupted, stays RUNNING, and the next server resumes it.
+        sfn = client(url)
+        slow = sfn.create_state_machine(name="slow", roleArn=ROLE, definition=json.dumps(
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 2, "Next": "Done"}, "Done": {"Type": "Succeed"}}}))
+        survivor = sfn.start_execution(stateMachineArn=slow["stateMachineArn"], name="survivor")["executionArn"]
+        time.sleep(0.5)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        status = stop(server)
+    assert status == 0, f"flow server exited with {status} on SIGTERM"
+    server, port = start_server()
+    try:
+        sfn = client(f"http://127.0.0.1:{port}")
+        assert sfn.describe_execution(executionArn=survivor)["status"] == "RUNNING"
+        resumed = wait_for_end(sfn, survivor)
+        assert resumed["status"] == "SUCCEEDED", resumed
+        types = [e["type"] for e in sfn.get_execution_history(executionArn=survivor)["events"]]
+        assert types.count("WaitStateEntered") == 1 and types[-1] == "ExecutionSucceeded", types
+        ok("SIGTERM stops the server; the next one resumes the interrupted execution")
+    finally:
+        stop(server)
     print("all checks passed")
 
 
