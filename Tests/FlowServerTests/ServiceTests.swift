@@ -175,7 +175,8 @@ import Testing
     let executionArn = try #require(first["executionArn"]?.stringValue)
     let stopped = try await call("StopExecution", ["executionArn": .string(executionArn), "error": "Halt", "cause": "test"])
     #expect(stopped["stopDate"]?.isNumber == true)
-    let described = try await call("DescribeExecution", ["executionArn": .string(executionArn)])
+    // The process running it notices at its next lease renewal (a third of the lease time).
+    let described = try await waitForEnd(executionArn)
     #expect(described["status"] == "ABORTED")
     #expect(described["error"] == "Halt")
     // An ended execution keeps its name: starting it again is refused.
