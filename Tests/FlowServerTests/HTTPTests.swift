@@ -1,5 +1,8 @@
 import FlowCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import Testing
 @testable import FlowServer
@@ -8,12 +11,14 @@ import Testing
 @Suite struct HTTPTests {
   /// Starts a server on a free port of 127.0.0.1, runs `body` with a client, and stops it.
   func withServer(keys: [String: String] = [:], maxBodyBytes: Int = 1024 * 1024,
+                  configure: (inout StepFunctionsServerConfiguration) -> Void = { _ in },
                   _ body: (HTTPClient) async throws -> Void) async throws {
     let (_, _, service) = try ServiceTests.makeService()
     var configuration = StepFunctionsServerConfiguration()
     configuration.port = 0
     configuration.accessKeys = keys
     configuration.maxBodyBytes = maxBodyBytes
+    configure(&configuration)
     var logger = Logger(label: "test.server")
     logger.logLevel = .warning
     let server = StepFunctionsServer(configuration: configuration, service: service, logger: logger)
@@ -98,6 +103,30 @@ import Testing
       let stranger = try await client.post("/", body: "{}", contentType: nil,
                                            headers: signed("ListStateMachines", "{}", port: client.port, key: "AKIDOTHER", secret: "secret"))
       #expect(try stranger.jsonValue()["__type"] == "UnrecognizedClientException")
+    }
+  }
+
+  /// A client that sends its request head a byte at a time (slowloris) is closed after the head timeout, and a
+  /// prompt client is still served meanwhile.
+  @Test func aSlowClientIsClosedAfterTheHeadTimeout() async throws {
+    try await withServer(configure: { $0.requestHeadTimeout = .milliseconds(300) }) { client in
+      let port = client.port
+      let closedAfter: Double = try await withCheckedThrowingContinuation { continuation in
+        Thread {
+          continuation.resume(with: Result {
+            let fd = try HTTPClient.connect(port: port, receiveTimeout: 10)
+            defer { close(fd) }
+            let partial = Array("POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Tar".utf8)
+            _ = partial.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL)) }
+            let start = Date()
+            var buffer = [UInt8](repeating: 0, count: 1024)
+            while recv(fd, &buffer, buffer.count, 0) > 0 {}
+            return Date().timeIntervalSince(start)
+          })
+        }.start()
+      }
+      #expect(closedAfter < 5, "the slow connection stayed open \(closedAfter) s")
+      #expect(try await call(client, "ListStateMachines").status == 200)
     }
   }
 
