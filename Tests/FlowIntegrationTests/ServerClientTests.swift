@@ -42,6 +42,21 @@ import Testing
     return (process.terminationStatus, String(decoding: output, as: UTF8.self))
   }
 
+  /// Anyone who can reach a non-loopback address could run state machines: without keys the server won't bind one.
+  @Test func refusesANonLoopbackAddressWithoutKeys() throws {
+    let directory = try temporaryDirectory("flow-server-refuses")
+    let environment = ["FLOW_SERVER_ACCESS_KEY_ID": "", "FLOW_SERVER_SECRET_ACCESS_KEY": ""]
+    let refused = try FlowBinary.run(["server", "--host", "0.0.0.0", "--port", "0", "--store", "flow.db"], in: directory,
+                                     environment: environment)
+    #expect(refused.status == 1)
+    #expect(refused.stderr.contains("refusing to listen on 0.0.0.0 without credentials"), "\(refused.stderr)")
+    try directory.write("[default]\naws_access_key_id = AKID\n", to: "credentials")
+    let incomplete = try FlowBinary.run(["server", "--credentials", "credentials", "--store", "flow.db"], in: directory,
+                                        environment: environment)
+    #expect(incomplete.status == 1)
+    #expect(incomplete.stderr.contains("holds no access key"), "\(incomplete.stderr)")
+  }
+
   @Test(.enabled(if: python != nil || required,
                  "no python with boto3 and awscli: set FLOW_TEST_PYTHON (.ci/run makes .build/ci-venv); FLOW_REQUIRE_PYTHON_CLIENTS=1 makes this a failure"))
   func boto3AndTheAWSCLIDriveFlowServer() async throws {
