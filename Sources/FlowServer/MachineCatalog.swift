@@ -2,6 +2,7 @@ import FlowCore
 import FlowDefinition
 import FlowStore
 import Foundation
+import Logging
 
 /// A state machine the API knows: created through the API (kept in the store) or a pipeline file under
 /// `--pipelines` (named by its `Flow.Name`).
@@ -37,10 +38,13 @@ final class MachineCatalog: Sendable {
   private struct Parsed { var definition: String; var pipeline: Pipeline }
   private let parsed = Locked([String: Parsed]())
 
-  init(store: SQLiteStore, loader: PipelineLoader, directory: String?, account: String) {
+  let logger: Logger
+
+  init(store: SQLiteStore, loader: PipelineLoader, directory: String?, account: String, logger: Logger) {
     self.store = store
     self.loader = loader
     self.directory = directory
+    self.logger = logger
     defaultRoleArn = "arn:aws:iam::\(account):role/flow"
   }
 
@@ -96,12 +100,16 @@ final class MachineCatalog: Sendable {
       guard let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { continue }
       let machine: Machine? = files.withLock { cache in
         if let hit = cache[path], hit.modified == modified { return hit.machine }
-        var loaded: Machine?
-        if let pipeline = try? loader.load(fileAt: path) {
-          loaded = Machine(name: pipeline.name, definition: pipeline.document.serialized(), roleArn: defaultRoleArn,
-                           type: "STANDARD", description: nil, revision: 1, createdAt: modified.timeIntervalSince1970,
-                           updatedAt: modified.timeIntervalSince1970, source: .file(path), pipeline: pipeline)
+        let pipeline: Pipeline
+        do { pipeline = try loader.load(fileAt: path) } catch {
+          // Said once per change of the file: it is not a state machine until it loads.
+          logger.warning("\(path) is not served as a state machine: \(error)")
+          cache[path] = Loaded(modified: modified, machine: nil)
+          return nil
         }
+        let loaded = Machine(name: pipeline.name, definition: pipeline.document.serialized(), roleArn: defaultRoleArn,
+                             type: "STANDARD", description: nil, revision: 1, createdAt: modified.timeIntervalSince1970,
+                             updatedAt: modified.timeIntervalSince1970, source: .file(path), pipeline: pipeline)
         cache[path] = Loaded(modified: modified, machine: loaded)
         return loaded
       }

@@ -29,7 +29,7 @@ public final class StepFunctionsService: Sendable {
     self.executor = executor
     self.names = names
     self.logger = logger
-    catalog = MachineCatalog(store: store, loader: loader, directory: pipelinesDirectory, account: names.account)
+    catalog = MachineCatalog(store: store, loader: loader, directory: pipelinesDirectory, account: names.account, logger: logger)
     runner = ExecutionRunner(executor: executor, workers: workers, logger: logger)
   }
 
