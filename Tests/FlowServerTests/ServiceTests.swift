@@ -184,6 +184,23 @@ import Testing
     #expect(await error("DescribeExecution", ["executionArn": "arn:aws:states:local:000000000000:execution:waits:nobody"]) == "ExecutionDoesNotExist")
   }
 
+  /// At most `workers` (2 here) executions run at once; the others are RUNNING in the store and wait their turn.
+  @Test func workersBoundHowManyRunAtOnce() async throws {
+    let arn = try await create("waiting", Self.wait)
+    var arns: [String] = []
+    for i in 0..<3 {
+      let started = try await call("StartExecution", ["stateMachineArn": .string(arn), "name": .string("w-\(i)")])
+      arns.append(try #require(started["executionArn"]?.stringValue))
+    }
+    #expect(service.runner.counts == (running: 2, waiting: 1))
+    for executionArn in arns {
+      #expect(try await call("DescribeExecution", ["executionArn": .string(executionArn)])["status"] == "RUNNING")
+    }
+    // Stopping the running ones frees the workers; the waiting one then starts, sees its stop and ends ABORTED.
+    for executionArn in arns { _ = try await call("StopExecution", ["executionArn": .string(executionArn)]) }
+    for executionArn in arns { #expect(try await waitForEnd(executionArn)["status"] == "ABORTED") }
+  }
+
   @Test func listExecutionsPagesAndFilters() async throws {
     let arn = try await create("many", Self.pass)
     var arns: [String] = []
