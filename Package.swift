@@ -37,16 +37,28 @@ let package = Package(
     .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowJSONata", "FlowDefinition", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowSteps", dependencies: ["FlowCore", "FlowTraining", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowTraining", dependencies: ["FlowCore"], exclude: ["ARTIFACTS.md"], swiftSettings: settings),
-    .target(name: "FlowServing", dependencies: [
-      "FlowCore", "FlowTraining", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
-      .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+    // What both HTTP servers share: the channel handler that guards connections (slow clients, idle ones, the cap).
+    .target(name: "FlowHTTP", dependencies: [
+      "FlowCore", .product(name: "Hummingbird", package: "hummingbird"),
       // Hummingbird's own transport, for the channel handler that guards connections (ConnectionGuard).
       .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
       .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
     ], swiftSettings: settings),
+    .target(name: "FlowServing", dependencies: [
+      "FlowCore", "FlowTraining", "FlowHTTP", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+      .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      .product(name: "NIOCore", package: "swift-nio"),
+    ], swiftSettings: settings),
+    // `flow server`: the Step Functions API (AWS JSON 1.0, SigV4) over the store and the executor.
+    .target(name: "FlowServer", dependencies: [
+      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowHTTP",
+      .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+      .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Crypto", package: "swift-crypto"),
+      .product(name: "NIOCore", package: "swift-nio"),
+    ], swiftSettings: settings),
     .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowCommands", dependencies: [
-      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler", "FlowServing",
+      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler", "FlowServing", "FlowServer",
       "FlowExpressions", "FlowJSONata",
       .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: settings),
@@ -65,6 +77,7 @@ let package = Package(
     .testTarget(name: "FlowExecutorTests", dependencies: ["FlowExecutor", "FlowStore", "FlowSteps", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowSchedulerTests", dependencies: ["FlowScheduler"], swiftSettings: settings),
     .testTarget(name: "FlowServingTests", dependencies: ["FlowServing"], swiftSettings: settings),
+    .testTarget(name: "FlowServerTests", dependencies: ["FlowServer", "FlowStore", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowStepsTests", dependencies: [
       "FlowSteps", "FlowStore", "FlowTraining", .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: settings),

@@ -10,7 +10,7 @@ public struct Flow: AsyncParsableCommand {
     subcommands: [
       Run.self, Status.self, History.self, Logs.self, Resume.self, Redrive.self, Stop.self, TaskCommand.self,
       Validate.self, Graph.self, ScheduleCommand.self, Tick.self, Scheduler.self, ModelsCommand.self, EndpointsCommand.self,
-      Serve.self, Eval.self, Worker.self,
+      Serve.self, Server.self, Eval.self, Worker.self,
     ])
 
   public init() {}

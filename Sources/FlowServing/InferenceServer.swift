@@ -1,4 +1,5 @@
 import FlowCore
+import FlowHTTP
 import Foundation
 import Hummingbird
 import NIOCore
@@ -70,7 +71,9 @@ public final class InferenceServer: Sendable {
     let app = Application(
       router: router,
       server: .http1(configuration: .init(
-        additionalChannelHandlers: [ConnectionGuardHandler(registry: registry, timeouts: timeouts)])),
+        additionalChannelHandlers: [ConnectionGuardHandler(registry: registry, timeouts: timeouts) { _, message in
+          ("application/json", JSONText.error(message))
+        }])),
       configuration: .init(address: .hostname(host, port: configuration.port), serverName: nil),
       onServerRunning: { channel in
         let port = channel.localAddress?.port ?? 0

@@ -152,5 +152,20 @@ enum Migrations {
     """
     ALTER TABLE executions ADD COLUMN lease_epoch INTEGER NOT NULL DEFAULT 0;
     """,
+    // 6: state machines created through `flow server`'s API (CreateStateMachine), and executions listed by
+    // state machine (pipeline), newest first.
+    """
+    CREATE TABLE state_machines (
+      name TEXT PRIMARY KEY,
+      definition TEXT NOT NULL,
+      role_arn TEXT NOT NULL,
+      type TEXT NOT NULL,
+      description TEXT,
+      revision INTEGER NOT NULL,
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX executions_by_pipeline ON executions (pipeline, start_time DESC, id DESC);
+    """,
   ]
 }

@@ -153,12 +153,12 @@ public final class SQLiteStore: ExecutionStore, Sendable {
 
   // MARK: - Reading
 
-  private static let executionColumns = """
+  static let executionColumns = """
     id, name, pipeline, pipeline_path, definition, status, input, output, error, cause, start_time, stop_time,
     owner, lease_until, parent_id, redrive_count, stop_requested, lease_epoch
     """
 
-  private func execution(from row: Statement) throws -> ExecutionRecord {
+  func execution(from row: Statement) throws -> ExecutionRecord {
     ExecutionRecord(
       id: row.text(0), name: row.text(1), pipeline: row.text(2), pipelinePath: row.text(3), definition: row.text(4),
       status: ExecutionStatus(rawValue: row.text(5)) ?? .failed, input: try row.json(6) ?? .null,

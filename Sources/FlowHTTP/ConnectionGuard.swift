@@ -13,7 +13,7 @@ import NIOHTTPTypes
 /// for a request head is closed to make room (a connection in the middle of a request is never shed; when
 /// every one is, the newcomer is). So a client that sends its request promptly, such as a `/ping` probe,
 /// is always served, however many slow clients there are.
-final class ConnectionRegistry: Sendable {
+public final class ConnectionRegistry: Sendable {
   private struct Entry {
     let channel: any Channel
     /// Uptime in nanoseconds since which it has waited for a request head; `nil` while a request is in progress.
@@ -24,7 +24,7 @@ final class ConnectionRegistry: Sendable {
   private let entries = Locked([ObjectIdentifier: Entry]())
   private let shed = Locked(0)
 
-  init(limit: Int) { self.limit = limit }
+  public init(limit: Int) { self.limit = limit }
 
   /// Registers a new connection; returns the connection to close when the cap is exceeded.
   func opened(_ key: ObjectIdentifier, channel: any Channel) -> (any Channel)? {
@@ -52,47 +52,60 @@ final class ConnectionRegistry: Sendable {
   }
 
   /// How many connections are open.
-  var count: Int { entries.withLock { $0.count } }
+  public var count: Int { entries.withLock { $0.count } }
   /// How many connections were closed to stay under the cap.
-  var shedCount: Int { shed.withLock { $0 } }
+  public var shedCount: Int { shed.withLock { $0 } }
 }
 
-/// How long a connection may take over each part of a request (see ``ServerConfiguration``).
-struct ConnectionTimeouts: Sendable {
-  var head: Duration
-  var body: Duration
-  var idle: Duration
+/// How long a connection may take over each part of a request.
+public struct ConnectionTimeouts: Sendable {
+  /// From connecting (or the end of the previous response) to a complete request head.
+  public var head: Duration
+  /// From the request head to the end of its body.
+  public var body: Duration
+  /// How long a kept-alive connection may wait for its next request.
+  public var idle: Duration
+  public init(head: Duration, body: Duration, idle: Duration) {
+    self.head = head
+    self.body = body
+    self.idle = idle
+  }
 }
+
+/// The body and content type of the error a server answers with: each server speaks its own error shape.
+public typealias ConnectionErrorBody = @Sendable (_ status: HTTPResponse.Status, _ message: String) -> (contentType: String, body: String)
 
 /// Guards one connection: closes it when its request head or body is late or it sits idle too long,
 /// registers it with the ``ConnectionRegistry`` cap, and turns Hummingbird's empty `400` for a request it
-/// can't parse into the JSON error every other failure gets (`431` for oversized headers).
+/// can't parse into the error every other failure gets (`431` for oversized headers), shaped by `errorBody`.
 ///
 /// It sits between the HTTP codec and Hummingbird's request handling, so it sees whole request heads.
-final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
-  typealias InboundIn = HTTPRequestPart
-  typealias InboundOut = HTTPRequestPart
-  typealias OutboundIn = HTTPResponsePart
-  typealias OutboundOut = HTTPResponsePart
+public final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandler {
+  public typealias InboundIn = HTTPRequestPart
+  public typealias InboundOut = HTTPRequestPart
+  public typealias OutboundIn = HTTPResponsePart
+  public typealias OutboundOut = HTTPResponsePart
 
   private let registry: ConnectionRegistry
   private let timeouts: ConnectionTimeouts
   private var deadline: Scheduled<Void>?
   private var registered = false
   private var parseError: HTTPParserError?
+  private let errorBody: ConnectionErrorBody
 
-  init(registry: ConnectionRegistry, timeouts: ConnectionTimeouts) {
+  public init(registry: ConnectionRegistry, timeouts: ConnectionTimeouts, errorBody: @escaping ConnectionErrorBody) {
     self.registry = registry
     self.timeouts = timeouts
+    self.errorBody = errorBody
   }
 
   private var key: ObjectIdentifier { ObjectIdentifier(self) }
 
-  func handlerAdded(context: ChannelHandlerContext) {
+  public func handlerAdded(context: ChannelHandlerContext) {
     if context.channel.isActive { start(context) }
   }
 
-  func channelActive(context: ChannelHandlerContext) {
+  public func channelActive(context: ChannelHandlerContext) {
     start(context)
     context.fireChannelActive()
   }
@@ -104,12 +117,12 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     arm(context, after: timeouts.head)
   }
 
-  func channelInactive(context: ChannelHandlerContext) {
+  public func channelInactive(context: ChannelHandlerContext) {
     stop()
     context.fireChannelInactive()
   }
 
-  func handlerRemoved(context: ChannelHandlerContext) { stop() }
+  public func handlerRemoved(context: ChannelHandlerContext) { stop() }
 
   private func stop() {
     deadline?.cancel()
@@ -117,7 +130,7 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     if registered { registry.closed(key) }
   }
 
-  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+  public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     switch unwrapInboundIn(data) {
     case .head:
       registry.setWaiting(key, false)
@@ -130,19 +143,20 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
     context.fireChannelRead(data)
   }
 
-  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+  public func errorCaught(context: ChannelHandlerContext, error: any Error) {
     if let error = error as? HTTPParserError { parseError = error }
     context.fireErrorCaught(error)
   }
 
-  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+  public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     switch unwrapOutboundIn(data) {
     case .head(let head) where parseError != nil && head.status == .badRequest:
       // Hummingbird answers a request it can't parse with an empty 400 and closes; say what was wrong.
       let (status, message) = Self.describe(parseError!)
-      let body = ByteBuffer(string: JSONText.error(message))
+      let (contentType, text) = errorBody(status, message)
+      let body = ByteBuffer(string: text)
       var fields = HTTPFields()
-      fields[.contentType] = "application/json"
+      fields[.contentType] = contentType
       fields[.contentLength] = String(body.readableBytes)
       fields[.connection] = "close"
       context.write(wrapOutboundOut(.head(HTTPResponse(status: status, headerFields: fields))), promise: nil)
@@ -165,12 +179,12 @@ final class ConnectionGuardHandler: ChannelDuplexHandler, RemovableChannelHandle
   }
 
   /// The status and message for a request the HTTP parser rejected.
-  static func describe(_ error: HTTPParserError) -> (HTTPResponse.Status, String) {
+  public static func describe(_ error: HTTPParserError) -> (HTTPResponse.Status, String) {
     switch error {
     case .headerOverflow:
       return (.requestHeaderFieldsTooLarge, "the request headers are too large")
     default:
-      return (.badRequest, "the request is not valid HTTP/1.1 (\(error)); expected a request line such as 'POST /invocations HTTP/1.1' and headers")
+      return (.badRequest, "the request is not valid HTTP/1.1 (\(error)); expected a request line such as 'POST / HTTP/1.1' and headers")
     }
   }
 }

@@ -1,0 +1,110 @@
+import ArgumentParser
+import FlowServer
+import Foundation
+import Logging
+
+extension Flow {
+  /// `flow server`: the Step Functions API (AWS JSON 1.0 with SigV4) over the store, running executions here.
+  struct Server: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Serve the AWS Step Functions API (boto3, the AWS CLI) over the store, running executions in this process.",
+      discussion: """
+        Speaks AWS JSON 1.0 on POST / (X-Amz-Target: AWSStepFunctions.<Action>). Actions: \
+        \(StepFunctionsService.actions.joined(separator: ", ")). Requests are checked with AWS Signature Version 4 \
+        against the keys in $FLOW_SERVER_ACCESS_KEY_ID / $FLOW_SERVER_SECRET_ACCESS_KEY or --credentials; with no \
+        keys it accepts any request, and only on a loopback address.
+        Example: flow server --pipelines pipelines --port 8083, then
+        aws stepfunctions list-state-machines --endpoint-url http://127.0.0.1:8083
+        """)
+
+    @Option(help: "Address to bind (only this machine by default; any other address needs credentials).")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind (0 picks a free one).")
+    var port = 8083
+
+    @Option(help: ArgumentHelp("A folder of pipeline files, served as state machines named by their Flow.Name.", valueName: "dir"))
+    var pipelines: String?
+
+    @Option(help: ArgumentHelp("Executions run at once in this process; more wait their turn.", valueName: "n"))
+    var workers = 4
+
+    @Option(help: ArgumentHelp("Access keys: a JSON file ({\"AccessKeyId\", \"SecretAccessKey\"}) or an AWS credentials file (ini).", valueName: "path"))
+    var credentials: String?
+
+    @Option(help: "The region in ARNs.")
+    var region = "local"
+
+    @Option(help: "The account in ARNs.")
+    var account = "000000000000"
+
+    @Option(help: ArgumentHelp("Largest request body in bytes.", valueName: "bytes"))
+    var maxBodyBytes = 1024 * 1024
+
+    @Option(help: ArgumentHelp("Most connections open at once; at the limit the one waiting longest for a request is closed.", valueName: "n"))
+    var maxConnections = 512
+
+    @Option(help: ArgumentHelp("Seconds a connection may take to send its request line and headers.", valueName: "seconds"))
+    var headerTimeout = 10.0
+
+    @Option(help: ArgumentHelp("Seconds a request body may take to arrive.", valueName: "seconds"))
+    var bodyTimeout = 60.0
+
+    @Option(help: ArgumentHelp("Seconds a kept-alive connection may wait for its next request.", valueName: "seconds"))
+    var idleTimeout = 60.0
+
+    @OptionGroup var storeOptions: StoreOptions
+
+    func validate() throws {
+      if !(0...65535).contains(port) { throw ValidationError("--port must be in 0…65535") }
+      if workers < 1 { throw ValidationError("--workers must be at least 1") }
+      if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be a positive number of bytes") }
+      if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
+      for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
+      where !(value > 0 && value <= 86_400) {
+        throw ValidationError("\(name) must be a number of seconds between 0 and 86400")
+      }
+      for (name, value) in [("--region", region), ("--account", account)]
+      where value.isEmpty || value.contains(":") || value.contains(where: \.isWhitespace) {
+        throw ValidationError("\(name) must be non-empty, without ':' or spaces")
+      }
+    }
+
+    func run() async throws {
+      let paths = storeOptions.enterProjectRoot(keeping: [pipelines, credentials])
+      var configuration = StepFunctionsServerConfiguration()
+      configuration.host = host
+      configuration.port = port
+      configuration.names = ResourceNames(region: region, account: account)
+      configuration.maxBodyBytes = maxBodyBytes
+      configuration.maxConnections = maxConnections
+      configuration.requestHeadTimeout = .milliseconds(Int64(headerTimeout * 1000))
+      configuration.requestBodyTimeout = .milliseconds(Int64(bodyTimeout * 1000))
+      configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+      do {
+        configuration.accessKeys = AccessKeys.fromEnvironment(ProcessInfo.processInfo.environment)
+        if let file = paths[1] { configuration.accessKeys.merge(try AccessKeys.fromFile(file)) { $1 } }
+        try configuration.validate()
+      } catch {
+        throw CLIError("flow server: \(error)")
+      }
+      if let directory = paths[0] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+          throw CLIError("flow server: --pipelines \(directory) is not a folder")
+        }
+      }
+
+      let store = try storeOptions.openStore()
+      var logger = Logger(label: "flow.server")
+      logger.logLevel = storeOptions.quiet ? .warning : .info
+      let service = StepFunctionsService(store: store, executor: storeOptions.executor(store: store), loader: storeOptions.loader,
+                                         pipelinesDirectory: paths[0], names: configuration.names, workers: workers, logger: logger)
+      do {
+        try await StepFunctionsServer(configuration: configuration, service: service, logger: logger).run(handleSignals: true)
+      } catch let error as StepFunctionsServerError {
+        throw CLIError("flow server: \(error)")
+      }
+    }
+  }
+}

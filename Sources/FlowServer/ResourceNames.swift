@@ -1,0 +1,42 @@
+/// The ARNs flow server gives its resources, in AWS's form, under a configured region and account
+/// (`arn:aws:states:local:000000000000:stateMachine:NAME` by default: obviously not AWS's).
+public struct ResourceNames: Sendable, Equatable {
+  public var region: String
+  public var account: String
+
+  public init(region: String = "local", account: String = "000000000000") {
+    self.region = region
+    self.account = account
+  }
+
+  private var prefix: String { "arn:aws:states:\(region):\(account):" }
+
+  public func stateMachine(_ name: String) -> String { prefix + "stateMachine:" + name }
+  public func execution(machine: String, name: String) -> String { prefix + "execution:" + machine + ":" + name }
+
+  /// The machine name of a state machine ARN of this region and account.
+  public func stateMachineName(_ arn: String) -> String? {
+    guard arn.hasPrefix(prefix + "stateMachine:") else { return nil }
+    let name = String(arn.dropFirst(prefix.count + "stateMachine:".count))
+    return name.isEmpty || name.contains(":") ? nil : name
+  }
+
+  /// The machine and execution names of an execution ARN of this region and account.
+  public func executionNames(_ arn: String) -> (machine: String, name: String)? {
+    guard arn.hasPrefix(prefix + "execution:") else { return nil }
+    let parts = arn.dropFirst(prefix.count + "execution:".count).split(separator: ":", omittingEmptySubsequences: false)
+    guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+    return (String(parts[0]), String(parts[1]))
+  }
+
+  /// Whether `name` is a valid state machine or execution name: 1 to 80 characters, none of them white space,
+  /// brackets, wildcards, the special characters `" # % \ ^ | ~ ` $ & , ; : /` or control characters (AWS's rule).
+  public static func isValidName(_ name: String) -> Bool {
+    guard (1...80).contains(name.count) else { return false }
+    let forbidden = Set("<>{}[]?*\"#%\\^|~`$&,;:/")
+    return !name.unicodeScalars.contains { scalar in
+      forbidden.contains(Character(scalar)) || scalar.properties.isWhitespace || (0...0x1F).contains(scalar.value)
+        || (0x7F...0x9F).contains(scalar.value) || (0xFFFE...0xFFFF).contains(scalar.value)
+    }
+  }
+}

@@ -1,0 +1,181 @@
+import FlowCore
+import FlowExecutor
+import FlowStore
+import Foundation
+
+extension StepFunctionsService {
+  /// Starts an execution; it runs in this process as soon as a worker is free. A repeated call with the same
+  /// name and input while the execution runs answers the same execution (AWS's idempotency); a different input,
+  /// or an execution that has ended, is `ExecutionAlreadyExists`.
+  func startExecution(_ request: Request) throws -> JSONValue {
+    let arn = try request.required("stateMachineArn")
+    let machine = try existingMachine(arn)
+    let name = try request.string("name") ?? UUID().uuidString.lowercased()
+    guard ResourceNames.isValidName(name) else { throw StepFunctionsError("InvalidName", "Invalid Name: '\(name)'") }
+    let input = try Self.executionInput(request.string("input"), defaults: machine.pipeline.parameters)
+    let executionArn = names.execution(machine: machine.name, name: name)
+    func same(_ existing: ExecutionRecord) throws -> JSONValue {
+      guard existing.status == .running, existing.input == input else {
+        throw StepFunctionsError("ExecutionAlreadyExists", "Execution Already Exists: '\(executionArn)'")
+      }
+      return ["executionArn": .string(executionArn), "startDate": Self.timestamp(existing.startTime)]
+    }
+    if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
+    let record: ExecutionRecord
+    do {
+      record = try executor.start(machine.pipeline, input: input, name: name)
+    } catch let error as ExecutorError {
+      // Another request may have started the same name in between.
+      if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
+      throw StepFunctionsError("InvalidExecutionInput", error.message)
+    }
+    runner.submit(record.id, pipeline: machine.pipeline)
+    return ["executionArn": .string(executionArn), "startDate": Self.timestamp(record.startTime)]
+  }
+
+  /// The input text parsed, merged over the pipeline's `Flow.Parameters` defaults as `flow run` does.
+  static func executionInput(_ text: String?, defaults: JSONObject) throws(StepFunctionsError) -> JSONValue {
+    let given: JSONValue
+    do { given = try JSONValue(parsing: text ?? "{}") } catch {
+      throw StepFunctionsError("InvalidExecutionInput", "Invalid State Machine Execution Input: '\(error.line):\(error.column): \(error.message)'")
+    }
+    guard !defaults.isEmpty else { return given }
+    guard case .object(let object) = given else {
+      throw StepFunctionsError("InvalidExecutionInput", "the input must be a JSON object to merge with the pipeline's Flow.Parameters, not \(given.typeName)")
+    }
+    var merged = defaults
+    for (key, value) in object { merged[key] = value }
+    return .object(merged)
+  }
+
+  func describeExecution(_ request: Request) throws -> JSONValue {
+    let record = try existingExecution(try request.required("executionArn"))
+    let data = try request.string("includedData") ?? "ALL_DATA"
+    var response: JSONObject = [
+      "executionArn": .string(executionArn(record)), "stateMachineArn": .string(names.stateMachine(record.pipeline)),
+      "name": .string(record.name), "status": .string(record.status.rawValue), "startDate": Self.timestamp(record.startTime),
+    ]
+    if let stop = record.stopTime { response["stopDate"] = Self.timestamp(stop) }
+    if data != "METADATA_ONLY" {
+      response["input"] = .string(record.input.serialized())
+      response["inputDetails"] = ["included": true]
+      if record.status == .succeeded {
+        response["output"] = .string((record.output ?? .null).serialized())
+        response["outputDetails"] = ["included": true]
+      }
+    }
+    if record.status.isFinal {
+      if let error = record.error { response["error"] = .string(error) }
+      if let cause = record.cause { response["cause"] = .string(cause) }
+    }
+    response["redriveCount"] = .int(record.redriveCount)
+    let redrivable: Set<ExecutionStatus> = [.failed, .timedOut, .aborted]
+    response["redriveStatus"] = .string(redrivable.contains(record.status) ? "REDRIVABLE" : "NOT_REDRIVABLE")
+    return .object(response)
+  }
+
+  /// The definition the execution runs (the one it started with, even after an update).
+  func describeStateMachineForExecution(_ request: Request) throws -> JSONValue {
+    let record = try existingExecution(try request.required("executionArn"))
+    let machine = try catalog.machine(record.pipeline)
+    return [
+      "stateMachineArn": .string(names.stateMachine(record.pipeline)), "name": .string(record.pipeline),
+      "definition": .string(record.definition), "roleArn": .string(machine?.roleArn ?? catalog.defaultRoleArn),
+      "updateDate": Self.timestamp(machine.map { min($0.updatedAt, record.startTime) } ?? record.startTime),
+    ]
+  }
+
+  func listExecutions(_ request: Request) throws -> JSONValue {
+    if try request.string("mapRunArn") != nil { throw StepFunctionsError.validation("flow server does not list Map Runs yet") }
+    let arn = try request.required("stateMachineArn")
+    let machine = try existingMachine(arn)
+    var status: ExecutionStatus?
+    if let filter = try request.string("statusFilter") {
+      if filter == "PENDING_REDRIVE" { return ["executions": []] }
+      guard let known = ExecutionStatus(rawValue: filter) else {
+        throw StepFunctionsError.validation("statusFilter '\(filter)' is not one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE")
+      }
+      status = known
+    }
+    let size = try request.pageSize()
+    var cursor: ExecutionCursor?
+    if let position = try Self.pagePosition(request.string("nextToken")) {
+      let parts = position.split(separator: "|", maxSplits: 1)
+      guard parts.count == 2, let time = Double(parts[0]) else {
+        throw StepFunctionsError("InvalidToken", "Invalid Token: '\(try request.string("nextToken") ?? "")'")
+      }
+      cursor = ExecutionCursor(startTime: time, id: String(parts[1]))
+    }
+    let rows = try store.executions(pipeline: machine.name, status: status, after: cursor, limit: size + 1)
+    let page = rows.prefix(size)
+    var response: JSONObject = ["executions": .array(page.map { record in
+      var item: JSONObject = [
+        "executionArn": .string(executionArn(record)), "stateMachineArn": .string(arn), "name": .string(record.name),
+        "status": .string(record.status.rawValue), "startDate": Self.timestamp(record.startTime),
+      ]
+      if let stop = record.stopTime { item["stopDate"] = Self.timestamp(stop) }
+      item["redriveCount"] = .int(record.redriveCount)
+      return .object(item)
+    })]
+    if rows.count > size, let last = page.last {
+      response["nextToken"] = .string(Self.pageToken("\(last.startTime)|\(last.id)"))
+    }
+    return .object(response)
+  }
+
+  /// The history in GetExecutionHistory's shape (``HistoryEvent/awsJSON(timestamp:)`` with epoch-second
+  /// timestamps, as the JSON protocol sends them, and without flow's own `flow` member).
+  func getExecutionHistory(_ request: Request) throws -> JSONValue {
+    let record = try existingExecution(try request.required("executionArn"))
+    let reverse = try request.bool("reverseOrder") ?? false
+    let includeData = try request.bool("includeExecutionData") ?? true
+    let size = try request.pageSize()
+    var after: Int?
+    if let position = try Self.pagePosition(request.string("nextToken")) {
+      guard let id = Int(position) else { throw StepFunctionsError("InvalidToken", "Invalid Token: '\(position)'") }
+      after = id
+    }
+    var events = try store.events(of: record.id, after: 0)
+    if reverse { events.reverse() }
+    if let after { events = events.filter { reverse ? $0.id < after : $0.id > after } }
+    let page = events.prefix(size)
+    var response: JSONObject = ["events": .array(page.map { Self.eventJSON($0, includeData: includeData) })]
+    if events.count > size, let last = page.last { response["nextToken"] = .string(Self.pageToken(String(last.id))) }
+    return .object(response)
+  }
+
+  static func eventJSON(_ event: HistoryEvent, includeData: Bool) -> JSONValue {
+    guard case .object(var object) = event.awsJSON(timestamp: { _ in "" }) else { return .null }
+    object["timestamp"] = timestamp(event.timestamp)
+    object.removeValue(forKey: "flow")
+    if !includeData, let member = event.type.detailsMember, case .object(var details)? = object[member] {
+      for key in ["input", "output", "parameters", "assignedVariables"] {
+        details.removeValue(forKey: key)
+        details.removeValue(forKey: key + "Details")
+      }
+      object[member] = .object(details)
+    }
+    return .object(object)
+  }
+
+  /// Asks the execution to stop and waits (up to a lease time) for it to be ABORTED.
+  func stopExecution(_ request: Request) async throws -> JSONValue {
+    let record = try existingExecution(try request.required("executionArn"))
+    let error = try request.string("error"), cause = try request.string("cause")
+    guard record.status == .running else {
+      return ["stopDate": Self.timestamp(record.stopTime ?? Date().timeIntervalSince1970)]
+    }
+    let now = Date().timeIntervalSince1970
+    if try store.requestStop(record.id, error: error, cause: cause, now: now) == .running {
+      // The process running it (this one, usually) notices at its next lease renewal.
+      let deadline = Date().addingTimeInterval(executor.options.leaseSeconds + 1)
+      while Date() < deadline {
+        if let current = try store.execution(record.id), current.status.isFinal {
+          return ["stopDate": Self.timestamp(current.stopTime ?? now)]
+        }
+        try await Task.sleep(for: .milliseconds(100))
+      }
+    }
+    return ["stopDate": Self.timestamp((try store.execution(record.id))?.stopTime ?? now)]
+  }
+}

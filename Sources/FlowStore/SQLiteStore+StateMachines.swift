@@ -1,0 +1,124 @@
+import FlowCore
+import Foundation
+
+/// A state machine created through `flow server`'s API (CreateStateMachine), as the store keeps it.
+public struct StateMachineRecord: Sendable, Equatable {
+  /// The machine's name; executions of it are stored under this pipeline name.
+  public var name: String
+  /// The definition as the client sent it (Amazon States Language JSON text).
+  public var definition: String
+  public var roleArn: String
+  /// `STANDARD` or `EXPRESS`.
+  public var type: String
+  public var description: String?
+  /// 1 on creation, incremented by each update (the API's `revisionId`).
+  public var revision: Int
+  /// Seconds since 1970.
+  public var createdAt: Double
+  public var updatedAt: Double
+
+  public init(name: String, definition: String, roleArn: String, type: String, description: String? = nil,
+              revision: Int = 1, createdAt: Double, updatedAt: Double) {
+    self.name = name
+    self.definition = definition
+    self.roleArn = roleArn
+    self.type = type
+    self.description = description
+    self.revision = revision
+    self.createdAt = createdAt
+    self.updatedAt = updatedAt
+  }
+}
+
+/// Where a page of executions starts: after the execution that ended the previous page.
+public struct ExecutionCursor: Sendable, Equatable {
+  public var startTime: Double
+  public var id: String
+  public init(startTime: Double, id: String) {
+    self.startTime = startTime
+    self.id = id
+  }
+}
+
+extension SQLiteStore {
+  private static let machineColumns = "name, definition, role_arn, type, description, revision, created_at, updated_at"
+
+  private func machine(from row: Statement) -> StateMachineRecord {
+    StateMachineRecord(name: row.text(0), definition: row.text(1), roleArn: row.text(2), type: row.text(3),
+                       description: row.optionalText(4), revision: row.int(5), createdAt: row.double(6), updatedAt: row.double(7))
+  }
+
+  /// Stores a new state machine.
+  /// - Throws: ``StoreError`` with code ``StoreError/Code/constraint`` when one of that name exists.
+  public func createStateMachine(_ record: StateMachineRecord) throws {
+    try locked { db in
+      try db.transaction {
+        let exists = try db.query("SELECT 1 FROM state_machines WHERE name = ?", [.text(record.name)]) { _ in true }
+        if !exists.isEmpty { throw StoreError("a state machine named '\(record.name)' already exists", code: .constraint) }
+        _ = try db.run(
+          "INSERT INTO state_machines (\(Self.machineColumns)) VALUES (?,?,?,?,?,?,?,?)",
+          [.text(record.name), .text(record.definition), .text(record.roleArn), .text(record.type), SQLValue(record.description),
+           .int(record.revision), .double(record.createdAt), .double(record.updatedAt)])
+      }
+    }
+  }
+
+  /// Replaces a state machine's definition, role and description, incrementing its revision.
+  /// - Throws: ``StoreError`` with code ``StoreError/Code/notFound`` when there is no machine of that name.
+  public func updateStateMachine(_ record: StateMachineRecord) throws {
+    try locked { db in
+      let changed = try db.run(
+        "UPDATE state_machines SET definition = ?, role_arn = ?, description = ?, revision = ?, updated_at = ? WHERE name = ?",
+        [.text(record.definition), .text(record.roleArn), SQLValue(record.description), .int(record.revision),
+         .double(record.updatedAt), .text(record.name)])
+      if changed == 0 { throw StoreError("no state machine named '\(record.name)'", code: .notFound) }
+    }
+  }
+
+  /// The state machine named `name`, if any.
+  public func stateMachine(_ name: String) throws -> StateMachineRecord? {
+    try locked { db in
+      try db.query("SELECT \(Self.machineColumns) FROM state_machines WHERE name = ?", [.text(name)], machine(from:)).first
+    }
+  }
+
+  /// Every stored state machine, by name.
+  public func stateMachines() throws -> [StateMachineRecord] {
+    try locked { db in
+      try db.query("SELECT \(Self.machineColumns) FROM state_machines ORDER BY name", [], machine(from:))
+    }
+  }
+
+  /// Deletes a state machine (its executions stay); returns whether it existed.
+  @discardableResult
+  public func deleteStateMachine(_ name: String) throws -> Bool {
+    try locked { db in try db.run("DELETE FROM state_machines WHERE name = ?", [.text(name)]) > 0 }
+  }
+
+  /// The execution of `pipeline` named `name`, if any.
+  public func execution(pipeline: String, name: String) throws -> ExecutionRecord? {
+    try locked { db in
+      try db.query("SELECT \(Self.executionColumns) FROM executions WHERE pipeline = ? AND name = ?",
+                   [.text(pipeline), .text(name)], execution(from:)).first
+    }
+  }
+
+  /// A page of executions of `pipeline`, newest first (ties by id), optionally of one status only, starting
+  /// after `cursor` (the last execution of the previous page).
+  public func executions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int) throws
+    -> [ExecutionRecord] {
+    var sql = "SELECT \(Self.executionColumns) FROM executions WHERE pipeline = ?"
+    var bindings: [SQLValue] = [.text(pipeline)]
+    if let status {
+      sql += " AND status = ?"
+      bindings.append(.text(status.rawValue))
+    }
+    if let cursor {
+      sql += " AND (start_time < ? OR (start_time = ? AND id < ?))"
+      bindings += [.double(cursor.startTime), .double(cursor.startTime), .text(cursor.id)]
+    }
+    sql += " ORDER BY start_time DESC, id DESC LIMIT ?"
+    bindings.append(.int(limit))
+    return try locked { db in try db.query(sql, bindings, execution(from:)) }
+  }
+}

@@ -1,0 +1,303 @@
+#!/usr/bin/env python3
+"""Drives `flow server` with real AWS clients: boto3 and the AWS CLI.
+
+Usage: server_clients.py FLOW_BINARY WORK_DIR
+
+Starts `flow server` on a free 127.0.0.1 port with an access key, then checks (printing `ok: NAME` per check):
+create, start, describe until SUCCEEDED, list with pagination, the history's shape against botocore's service
+model, AWS's error names, task tokens, a wrong secret key rejected, and the AWS CLI's create-state-machine /
+start-execution / describe-execution / get-execution-history. Exits 1 on the first failure.
+"""
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import boto3
+import botocore.loaders
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+FLOW, WORK = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+KEY_ID, SECRET = "AKIDFLOWTEST", "flow-test-secret-key"
+ROLE = "arn:aws:iam::000000000000:role/flow-test"
+REGION = "us-east-1"
+
+MODEL = botocore.loaders.Loader().load_service_model("stepfunctions", "service-2")
+SHAPES = MODEL["shapes"]
+checked_calls = []
+
+
+def check_shape(value, shape_name, path):
+    """Every member known to the model, every required member present, every value of the model's type."""
+    shape = SHAPES[shape_name]
+    kind = shape["type"]
+    if kind == "structure":
+        assert isinstance(value, dict), f"{path}: expected an object, got {value!r}"
+        for member in shape.get("required", []):
+            assert member in value, f"{path}: required member '{member}' is missing"
+        for key, item in value.items():
+            assert key in shape["members"], f"{path}: '{key}' is not a member of {shape_name}"
+            check_shape(item, shape["members"][key]["shape"], f"{path}.{key}")
+    elif kind == "list":
+        assert isinstance(value, list), f"{path}: expected a list"
+        for i, item in enumerate(value):
+            check_shape(item, shape["member"]["shape"], f"{path}[{i}]")
+    elif kind == "map":
+        assert isinstance(value, dict), f"{path}: expected a map"
+        for key, item in value.items():
+            check_shape(item, shape["value"]["shape"], f"{path}.{key}")
+    elif kind == "string":
+        assert isinstance(value, str), f"{path}: expected a string, got {value!r}"
+        if "enum" in shape:
+            assert value in shape["enum"], f"{path}: '{value}' is not one of {shape['enum']}"
+    elif kind in ("integer", "long"):
+        assert isinstance(value, int) and not isinstance(value, bool), f"{path}: expected an integer, got {value!r}"
+    elif kind == "boolean":
+        assert isinstance(value, bool), f"{path}: expected a boolean"
+    elif kind == "timestamp":
+        assert isinstance(value, (int, float)) and not isinstance(value, bool), f"{path}: expected epoch seconds, got {value!r}"
+    else:
+        raise AssertionError(f"{path}: unexpected shape type {kind}")
+
+
+def record_raw(http_response, model, **_):
+    """botocore's after-call hook: the raw JSON of each successful response, checked against the output shape."""
+    if http_response.status_code != 200 or model.output_shape is None:
+        return
+    body = json.loads(http_response.content or b"{}")
+    check_shape(body, model.output_shape.name, model.name)
+    checked_calls.append(model.name)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server():
+    os.makedirs(os.path.join(WORK, "pipelines"), exist_ok=True)
+    with open(os.path.join(WORK, "pipelines", "greet.yaml"), "w") as f:
+        f.write("Flow: {Name: greet, Parameters: {greeting: hello}}\nStartAt: Say\nStates:\n  Say: {Type: Pass, End: true}\n")
+    env = dict(os.environ, FLOW_SERVER_ACCESS_KEY_ID=KEY_ID, FLOW_SERVER_SECRET_ACCESS_KEY=SECRET, NO_COLOR="1")
+    env.pop("FLOW_STORE", None)
+    for _ in range(5):
+        port = free_port()
+        log = open(os.path.join(WORK, "server.log"), "ab")
+        process = subprocess.Popen(
+            [FLOW, "server", "--port", str(port), "--store", os.path.join(WORK, "flow.db"), "--pipelines",
+             os.path.join(WORK, "pipelines"), "--workers", "4", "--quiet"],
+            cwd=WORK, env=env, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline and process.poll() is None:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+                return process, port
+            except OSError:
+                time.sleep(0.1)
+        process.kill()
+        process.wait()
+    sys.exit("flow server did not start; see " + os.path.join(WORK, "server.log"))
+
+
+def client(url, secret=SECRET, key_id=KEY_ID):
+    # No host prefix: TestState would otherwise go to sync-HOST.
+    made = boto3.client("stepfunctions", endpoint_url=url, region_name=REGION, aws_access_key_id=key_id,
+                        aws_secret_access_key=secret,
+                        config=Config(retries={"max_attempts": 1}, inject_host_prefix=False))
+    made.meta.events.register("after-call.sfn.*", record_raw)
+    return made
+
+
+def error_code(call, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as error:
+        return error.response["Error"]["Code"], error.response["ResponseMetadata"]["HTTPStatusCode"]
+    return None, 200
+
+
+def ok(name):
+    print("ok:", name, flush=True)
+
+
+def wait_for_end(sfn, arn):
+    for _ in range(400):
+        described = sfn.describe_execution(executionArn=arn)
+        if described["status"] != "RUNNING":
+            return described
+        time.sleep(0.05)
+    raise AssertionError(f"{arn} did not end")
+
+
+PASS = json.dumps({"StartAt": "A", "States": {
+    "A": {"Type": "Pass", "Result": {"ok": True}, "ResultPath": "$.r", "Next": "B"},
+    "B": {"Type": "Succeed"}}})
+CALLBACK = json.dumps({"StartAt": "Ask", "States": {
+    "Ask": {"Type": "Task", "Resource": "flow:echo.waitForTaskToken",
+            "Parameters": {"token.$": "$$.Task.Token"}, "End": True}}})
+
+
+def boto3_checks(url):
+    sfn = client(url)
+    machine = sfn.create_state_machine(name="hello", definition=PASS, roleArn=ROLE)["stateMachineArn"]
+    assert machine == "arn:aws:states:local:000000000000:stateMachine:hello", machine
+    described = sfn.describe_state_machine(stateMachineArn=machine)
+    assert described["definition"] == PASS and described["name"] == "hello"
+    ok("create and describe a state machine")
+
+    started = sfn.start_execution(stateMachineArn=machine, name="first", input=json.dumps({"n": 1}))
+    ended = wait_for_end(sfn, started["executionArn"])
+    assert ended["status"] == "SUCCEEDED", ended
+    assert json.loads(ended["output"]) == {"n": 1, "r": {"ok": True}}, ended["output"]
+    ok("start and describe until SUCCEEDED")
+
+    sfn.update_state_machine(stateMachineArn=machine, definition=PASS.replace('"ok": true', '"ok": false'))
+    ran = sfn.describe_state_machine_for_execution(executionArn=started["executionArn"])
+    assert json.loads(ran["definition"]) == json.loads(PASS) and ran["name"] == "hello", ran
+    sfn.update_state_machine(stateMachineArn=machine, definition=PASS)
+    ok("update a state machine; an execution keeps the definition it started with")
+
+    history = sfn.get_execution_history(executionArn=started["executionArn"])["events"]
+    types = [event["type"] for event in history]
+    assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded", types
+    assert "PassStateEntered" in types, types
+    paged = [event["id"] for page in sfn.get_paginator("get_execution_history").paginate(
+        executionArn=started["executionArn"], reverseOrder=True, PaginationConfig={"PageSize": 2}) for event in page["events"]]
+    assert paged == sorted((event["id"] for event in history), reverse=True), paged
+    ok("history in AWS's shape, paged and reversed")
+
+    for i in range(5):
+        sfn.start_execution(stateMachineArn=machine, name=f"run-{i}")
+    pages = list(sfn.get_paginator("list_executions").paginate(stateMachineArn=machine, PaginationConfig={"PageSize": 2}))
+    names = [item["name"] for page in pages for item in page["executions"]]
+    assert len(pages) == 3 and sorted(names) == sorted(["first"] + [f"run-{i}" for i in range(5)]), (len(pages), names)
+    machines = [item["name"] for page in sfn.get_paginator("list_state_machines").paginate(PaginationConfig={"PageSize": 1})
+                for item in page["stateMachines"]]
+    assert machines == ["greet", "hello"], machines
+    ok("list executions and state machines with pagination")
+
+    greeted = wait_for_end(sfn, sfn.start_execution(
+        stateMachineArn="arn:aws:states:local:000000000000:stateMachine:greet", input='{"to": "you"}')["executionArn"])
+    assert json.loads(greeted["output"]) == {"greeting": "hello", "to": "you"}, greeted
+    ok("a pipeline file is a state machine")
+
+    # Errors, as AWS names them, all with status 400.
+    missing = "arn:aws:states:local:000000000000:execution:hello:nobody"
+    expected = {
+        "ExecutionDoesNotExist": error_code(sfn.describe_execution, executionArn=missing),
+        "ExecutionAlreadyExists": error_code(sfn.start_execution, stateMachineArn=machine, name="first", input='{"n": 2}'),
+        "StateMachineDoesNotExist": error_code(sfn.describe_state_machine,
+                                               stateMachineArn="arn:aws:states:local:000000000000:stateMachine:none"),
+        "InvalidDefinition": error_code(sfn.create_state_machine, name="bad", roleArn=ROLE,
+                                        definition='{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}}}'),
+        "InvalidToken": error_code(sfn.send_task_success, taskToken="not-a-token", output="{}"),
+        "InvalidArn": error_code(sfn.describe_execution, executionArn="arn:aws:states:elsewhere:1:execution:a:b"),
+    }
+    for name, (code, status) in expected.items():
+        assert (code, status) == (name, 400), f"expected {name}/400, got {code}/{status}"
+    ok("errors: " + ", ".join(expected))
+
+    asking = sfn.create_state_machine(name="ask", definition=CALLBACK, roleArn=ROLE)["stateMachineArn"]
+    run = sfn.start_execution(stateMachineArn=asking, name="ask-1")["executionArn"]
+    token = None
+    for _ in range(200):
+        events = sfn.get_execution_history(executionArn=run)["events"]
+        scheduled = [e for e in events if e["type"] == "TaskScheduled"]
+        if scheduled:
+            token = json.loads(scheduled[0]["taskScheduledEventDetails"]["parameters"])["token"]
+            break
+        time.sleep(0.05)
+    assert token, "the task was not scheduled"
+    sfn.send_task_heartbeat(taskToken=token)
+    sfn.send_task_success(taskToken=token, output='{"approved": true}')
+    done = wait_for_end(sfn, run)
+    assert done["status"] == "SUCCEEDED" and json.loads(done["output"]) == {"approved": True}, done
+    assert error_code(sfn.send_task_success, taskToken=token, output="{}")[0] == "TaskDoesNotExist"
+    ok("task tokens: heartbeat, success, answered twice")
+
+    code, status = error_code(client(url, secret="wrong").list_state_machines)
+    assert (code, status) == ("InvalidSignatureException", 400), (code, status)
+    code, status = error_code(client(url, key_id="AKIDUNKNOWN").list_state_machines)
+    assert (code, status) == ("UnrecognizedClientException", 400), (code, status)
+    ok("a wrong secret key and an unknown key are rejected")
+
+    try:
+        sfn.test_state(definition=PASS, roleArn=ROLE)
+        raise AssertionError("TestState answered")
+    except ClientError as error:
+        assert error.response["Error"]["Code"] == "UnknownOperationException", error.response
+    ok("an action flow does not answer is UnknownOperationException")
+
+    needed = {"CreateStateMachine", "DescribeStateMachine", "StartExecution", "DescribeExecution", "GetExecutionHistory",
+              "ListExecutions", "ListStateMachines", "SendTaskSuccess", "SendTaskHeartbeat"}
+    assert needed <= set(checked_calls), needed - set(checked_calls)
+    ok(f"{len(checked_calls)} raw responses match botocore's service model")
+
+
+def cli_checks(url):
+    env = dict(os.environ, AWS_ACCESS_KEY_ID=KEY_ID, AWS_SECRET_ACCESS_KEY=SECRET, AWS_DEFAULT_REGION=REGION,
+               AWS_CONFIG_FILE=os.devnull, AWS_SHARED_CREDENTIALS_FILE=os.devnull, AWS_PAGER="")
+
+    def aws(*args):
+        result = subprocess.run([sys.executable, "-m", "awscli", "stepfunctions", *args, "--endpoint-url", url,
+                                 "--output", "json"], env=env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, f"aws {' '.join(args)}: {result.stderr}"
+        return json.loads(result.stdout)
+
+    machine = aws("create-state-machine", "--name", "cli", "--definition", PASS, "--role-arn", ROLE)["stateMachineArn"]
+    execution = aws("start-execution", "--state-machine-arn", machine, "--name", "cli-1", "--input", '{"from": "cli"}')["executionArn"]
+    for _ in range(100):
+        described = aws("describe-execution", "--execution-arn", execution)
+        if described["status"] != "RUNNING":
+            break
+        time.sleep(0.1)
+    assert described["status"] == "SUCCEEDED", described
+    events = aws("get-execution-history", "--execution-arn", execution)["events"]
+    assert events[0]["type"] == "ExecutionStarted" and events[-1]["type"] == "ExecutionSucceeded", events
+    ok("aws stepfunctions create-state-machine / start-execution / describe-execution / get-execution-history")
+
+
+def stop(server):
+    server.terminate()
+    try:
+        return server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        raise AssertionError("flow server did not stop within 20 s of SIGTERM")
+
+
+def main():
+    server, port = start_server()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        boto3_checks(url)
+        cli_checks(url)
+        # An execution running when the server stops is interrupted, stays RUNNING, and the next server resumes it.
+        sfn = client(url)
+        slow = sfn.create_state_machine(name="slow", roleArn=ROLE, definition=json.dumps(
+            {"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 2, "Next": "Done"}, "Done": {"Type": "Succeed"}}}))
+        survivor = sfn.start_execution(stateMachineArn=slow["stateMachineArn"], name="survivor")["executionArn"]
+        time.sleep(0.5)
+    finally:
+        status = stop(server)
+    assert status == 0, f"flow server exited with {status} on SIGTERM"
+    server, port = start_server()
+    try:
+        sfn = client(f"http://127.0.0.1:{port}")
+        assert sfn.describe_execution(executionArn=survivor)["status"] == "RUNNING"
+        resumed = wait_for_end(sfn, survivor)
+        assert resumed["status"] == "SUCCEEDED", resumed
+        types = [e["type"] for e in sfn.get_execution_history(executionArn=survivor)["events"]]
+        assert types.count("WaitStateEntered") == 1 and types[-1] == "ExecutionSucceeded", types
+        ok("SIGTERM stops the server; the next one resumes the interrupted execution")
+    finally:
+        stop(server)
+    print("all checks passed")
+
+
+if __name__ == "__main__":
+    main()
