@@ -50,7 +50,7 @@ extension Flow {
       }
       if detach {
         try executor.release(record.id)
-        try Detached.resume(record.id, storePath: storeOptions.storePath)
+        try Detached.resume(record.id, store: storeOptions.storePath, localDirectory: storeOptions.localDirectory)
         if json { print(JSONValue.object(["executionId": .string(record.id), "status": "RUNNING"]).serialized()) } else {
           print(record.id)
         }
