@@ -119,6 +119,7 @@ final class PostgresConnectionPool: @unchecked Sendable {
     if let info = error.serverInfo, let message = info[.message] {
       return "\(message) (SQLSTATE \(info[.sqlState] ?? "?"))"
     }
+    if error.code == .sslUnsupported { return "the server does not offer TLS (use sslmode=prefer or disable)" }
     if let underlying = error.underlying { return "\(underlying)" }
     return "\(error.code)"
   }

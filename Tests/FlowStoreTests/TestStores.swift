@@ -73,7 +73,7 @@ struct TestStoreLocation: Sendable {
   }
 
   /// Opening the same new schema from several threads at once migrates it once (under the advisory lock).
-  @Test(.enabled(if: PostgresTestServer.url != nil)) func concurrentOpensMigrateOnce() async throws {
+  @Test(.enabled(if: PostgresTestServer.url != nil, "FLOW_TEST_POSTGRES_URL is unset")) func concurrentOpensMigrateOnce() async throws {
     let url = try #require(PostgresTestServer.url)
     let schema = PostgresTestServer.freshSchema()
     let opened = await withTaskGroup(of: Bool.self) { group in
