@@ -12,7 +12,7 @@ import Foundation
 /// lines `host:port:database:user:password` with `*` for any, ignored unless the file is mode 0600 or stricter).
 /// `schema` is flow's own parameter: the schema that holds flow's tables (default `public`), so several projects
 /// can share one database. The password is never part of ``description`` or of any error message.
-public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
+public struct PostgresURL: Sendable, Equatable, CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
   /// How the connection uses TLS, with libpq's names and meanings.
   public enum SSLMode: String, Sendable, CaseIterable {
     /// Never TLS.
@@ -101,6 +101,13 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     if schema != "public" { query.append("schema=\(schema)") }
     if !query.isEmpty { text += "?" + query.joined(separator: "&") }
     return text
+  }
+
+  /// The same as ``description``: the password never shows, not even in `debugPrint` or `dump`.
+  public var debugDescription: String { description }
+
+  public var customMirror: Mirror {
+    Mirror(self, children: ["url": description], displayStyle: .struct)
   }
 
   public static func == (a: PostgresURL, b: PostgresURL) -> Bool {

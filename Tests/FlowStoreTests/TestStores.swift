@@ -1,5 +1,5 @@
 import FlowCore
-import FlowPostgres
+@testable import FlowPostgres
 import FlowStore
 import Foundation
 import Testing
@@ -81,6 +81,36 @@ struct TestStoreLocation: Sendable {
       return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
     }
     #expect(opened == 4)
+  }
+
+  /// A row another connection holds locked longer than the lock timeout is reported as `busy` (as SQLite's busy
+  /// timeout, `SQLiteStoreTests.aStoreLockedByAnotherConnectionIsBusy`), and the commit writes nothing.
+  @Test(.enabled(if: PostgresTestServer.url != nil, "FLOW_TEST_POSTGRES_URL is unset")) func aRowLockedByAnotherConnectionIsBusy() throws {
+    let url = try #require(PostgresTestServer.url)
+    let schema = PostgresTestServer.freshSchema()
+    let a = try PostgresStore(url: url, schema: schema), b = try PostgresStore(url: url, schema: schema, lockTimeout: 0.2)
+    let r = ExecutionRecord(id: "x2", name: "x2", pipeline: "p", pipelinePath: "p.yaml", definition: "{}", input: [:],
+                            startTime: 1, owner: "me", leaseUntil: 10, leaseEpoch: 1)
+    try a.create(r, events: [], scopes: [])
+    try a.transaction { db in
+      try db.query("SELECT 1 FROM executions WHERE id = ? FOR UPDATE", [.text(r.id)])
+      var batch = CommitBatch(executionId: r.id)
+      batch.events = [HistoryEvent(id: 1, previousId: 0, type: .passStateEntered, timestamp: 1)]
+      batch.fence = LeaseFence(owner: "me", epoch: 1)
+      #expect { try b.commit(batch) } throws: { ($0 as? StoreError)?.code == .busy }
+    }
+    #expect(try b.lastEventId(of: r.id) == 0)
+    try a.dropSchema()
+  }
+
+  /// The password shows in no description of a URL or a store.
+  @Test func describingAURLNeverShowsThePassword() throws {
+    let url = try PostgresURL("postgresql://flow:s3cret-pw@db:5432/flow", environment: [:])
+    var dumped = ""
+    dump(url, to: &dumped)
+    for text in [String(describing: url), String(reflecting: url), dumped, "\(url)"] {
+      #expect(!text.contains("s3cret-pw"), "\(text)")
+    }
   }
 
   /// A wrong password or an unreachable server is an error that names the server without the password.
