@@ -6,7 +6,7 @@
 # than skip when it is missing). The EXIT trap stops the server and removes the directory.
 # By hand: `bash -c 'source .ci/postgres-cluster.sh; echo $FLOW_TEST_POSTGRES_URL; psql "$FLOW_TEST_POSTGRES_URL"'`.
 
-pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)
 if [ -z "$pg_bin" ]; then
   echo "postgres-cluster: no PostgreSQL server under /usr/lib/postgresql (apt-get install postgresql)" >&2
   return 1 2>/dev/null || exit 1
