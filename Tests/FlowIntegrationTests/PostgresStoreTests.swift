@@ -92,6 +92,28 @@ struct PostgresStoreTests {
     #expect(history["events"]?.arrayValue?.contains { $0["type"] == "TaskStarted" && $0["flow"]?["afterInterruption"] == true } == true)
   }
 
+  /// `flow run --detach` hands the execution to a background `flow resume` on the same server; its log is in
+  /// `.flow/logs` under the project root, as with SQLite.
+  @Test func aDetachedRunFinishesInTheBackground_withItsLogInTheProject() throws {
+    let store = try PostgresTestURL.fresh()
+    let directory = try temporaryDirectory()
+    try directory.write("StartAt: A\nStates: {A: {Type: Pass, Result: {\"done\": true}, End: true}}\n", to: "p.yaml")
+    let run = try FlowBinary.run(["run", "p.yaml", "--detach", "--store", store], in: directory)
+    #expect(run.status == 0, "\(run.stderr)")
+    let id = run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    let deadline = Date().addingTimeInterval(30)
+    var status: JSONValue?
+    while Date() < deadline {
+      let listed = try JSONValue(parsing: FlowBinary.run(["status", "--json", "--store", store], in: directory).stdout)
+      status = listed.arrayValue?.first { $0["executionId"]?.stringValue == id }?["status"]
+      if status == "SUCCEEDED" { break }
+      Thread.sleep(forTimeInterval: 0.2)
+    }
+    #expect(status == "SUCCEEDED")
+    #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(".flow/logs/\(id).log").path))
+    #expect(try FlowBinary.run(["logs", id, "--store", store], in: directory).status == 0)
+  }
+
   /// A store that can't be reached is a one-line error naming the server, never the password.
   @Test func anUnreachableServerIsAClearErrorWithoutThePassword() throws {
     let directory = try temporaryDirectory()
