@@ -79,8 +79,11 @@ struct StoreOptions: ParsableArguments {
   func openStore() throws -> any FlowStoreBackend {
     if let postgresURL {
       let directory = localDirectory
+      // Logs, artifacts and captures stay on this machine, in a directory only the user may enter.
       if !FileManager.default.fileExists(atPath: directory.path) {
         try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      } else {
+        _ = chmod(directory.path, 0o700)
       }
       // The message shows the URL without its password (PostgresURL redacts it).
       do { return try PostgresStore(url: postgresURL) } catch let error as StoreError { throw CLIError(error.message) }
