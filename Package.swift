@@ -20,6 +20,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
     .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -34,6 +35,10 @@ let package = Package(
     ], swiftSettings: settings),
     .target(name: "FlowDefinition", dependencies: ["FlowCore", "FlowExpressions", "FlowJSONata", "FlowScheduler", "Yams"], swiftSettings: settings),
     .target(name: "FlowStore", dependencies: ["FlowCore", "CSQLite"], swiftSettings: settings),
+    // The PostgreSQL store: the same protocols as FlowStore's SQLiteStore, for a team sharing one server.
+    .target(name: "FlowPostgres", dependencies: [
+      "FlowCore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+    ], swiftSettings: settings),
     .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowJSONata", "FlowDefinition", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowSteps", dependencies: ["FlowCore", "FlowTraining", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowTraining", dependencies: ["FlowCore"], exclude: ["ARTIFACTS.md"], swiftSettings: settings),
@@ -58,7 +63,7 @@ let package = Package(
     ], swiftSettings: settings),
     .target(name: "FlowScheduler", dependencies: ["FlowCore"], swiftSettings: settings),
     .target(name: "FlowCommands", dependencies: [
-      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowSteps", "FlowScheduler", "FlowServing", "FlowServer",
+      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowPostgres", "FlowSteps", "FlowScheduler", "FlowServing", "FlowServer",
       "FlowExpressions", "FlowJSONata",
       .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: settings),
@@ -73,7 +78,7 @@ let package = Package(
     .testTarget(name: "FlowCoreTests", dependencies: ["FlowCore"], swiftSettings: settings),
     .testTarget(name: "FlowExpressionsTests", dependencies: ["FlowExpressions"], resources: [.copy("Fixtures")], swiftSettings: settings),
     .testTarget(name: "FlowDefinitionTests", dependencies: ["FlowDefinition"], resources: [.copy("Fixtures")], swiftSettings: settings),
-    .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore", "FlowTesting"], swiftSettings: settings),
+    .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore", "FlowPostgres", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowExecutorTests", dependencies: ["FlowExecutor", "FlowStore", "FlowSteps", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowSchedulerTests", dependencies: ["FlowScheduler"], swiftSettings: settings),
     .testTarget(name: "FlowServingTests", dependencies: ["FlowServing"], swiftSettings: settings),

@@ -1,3 +1,4 @@
+import FlowPostgres
 import FlowScheduler
 import Foundation
 
@@ -13,8 +14,9 @@ struct CronInstallation {
   var log: String
 
   /// Paths for the pipelines in `directory` and the store at `storePath`, both made absolute against the working
-  /// directory; the binary is this process's own (`/proc/self/exe`, links resolved) unless `flowExecutable` is given.
-  init(directory: String, storePath: String, flowExecutable: String? = nil) {
+  /// directory (a PostgreSQL URL is kept as it is, and the log goes to `localDirectory`); the binary is this
+  /// process's own (`/proc/self/exe`, links resolved) unless `flowExecutable` is given.
+  init(directory: String, storePath: String, localDirectory: String? = nil, flowExecutable: String? = nil) {
     let cwd = FileManager.default.currentDirectoryPath
     func absolute(_ path: String) -> String {
       URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: cwd, isDirectory: true)).standardizedFileURL.path
@@ -22,9 +24,10 @@ struct CronInstallation {
     workingDirectory = absolute(cwd)
     self.flowExecutable = flowExecutable.map(absolute)
       ?? URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-    store = absolute(storePath)
+    let postgres = PostgresURL.isPostgresURL(storePath)
+    store = postgres ? storePath : absolute(storePath)
     pipelinesDirectory = absolute(directory)
-    log = (absolute(storePath) as NSString).deletingLastPathComponent + "/tick.log"
+    log = (localDirectory.map(absolute) ?? (absolute(storePath) as NSString).deletingLastPathComponent) + "/tick.log"
   }
 
   /// The cron line.

@@ -1,11 +1,15 @@
 import Foundation
 import FlowCore
+import FlowPostgres
 
 /// Starts `flow resume ID` in the background in a new session (so closing the terminal does not stop it),
-/// logging to the store's `logs/ID.log`.
+/// logging to `logs/ID.log` in the local directory (the store file's, or `.flow` with a PostgreSQL store).
 enum Detached {
-  static func resume(_ id: String, storePath: String) throws {
-    let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("logs")
+  /// - Parameters:
+  ///   - store: The store (file or PostgreSQL URL) the background process opens.
+  ///   - localDirectory: Where its log goes (under `logs/`).
+  static func resume(_ id: String, store: String, localDirectory: URL) throws {
+    let directory = localDirectory.appendingPathComponent("logs")
     let log = directory.appendingPathComponent(PathComponent.escaped(id) + ".log")
     let handle: FileHandle
     do {
@@ -17,13 +21,22 @@ enum Detached {
     }
     let flow = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
     let process = Process()
+    // A PostgreSQL URL may hold a password: it goes in the environment, not in arguments anyone can see in `ps`.
+    var arguments = ["resume", id]
+    if PostgresURL.isPostgresURL(store) {
+      var environment = ProcessInfo.processInfo.environment
+      environment["FLOW_STORE"] = store
+      process.environment = environment
+    } else {
+      arguments += ["--store", store]
+    }
     let setsid = "/usr/bin/setsid"
     if FileManager.default.isExecutableFile(atPath: setsid) {
       process.executableURL = URL(fileURLWithPath: setsid)
-      process.arguments = [flow, "resume", id, "--store", storePath]
+      process.arguments = [flow] + arguments
     } else {
       process.executableURL = URL(fileURLWithPath: flow)
-      process.arguments = ["resume", id, "--store", storePath]
+      process.arguments = arguments
     }
     process.standardOutput = handle
     process.standardError = handle

@@ -2,6 +2,7 @@ import ArgumentParser
 import FlowCore
 import FlowDefinition
 import FlowExecutor
+import FlowPostgres
 import FlowSteps
 import FlowStore
 import Foundation
@@ -9,7 +10,7 @@ import Logging
 
 /// Options every command that touches the store shares.
 struct StoreOptions: ParsableArguments {
-  @Option(help: ArgumentHelp("The store file (default: $FLOW_STORE, else .flow/flow.db in the nearest directory, from here upwards, that has a .flow folder, else here).", valueName: "path"))
+  @Option(help: ArgumentHelp("The store: a file, or a PostgreSQL server as postgresql://user@host:port/database (default: $FLOW_STORE, else .flow/flow.db in the nearest directory, from here upwards, that has a .flow folder, else here).", valueName: "path|url"))
   var store: String?
 
   @Option(help: ArgumentHelp("Largest state input or output in bytes (default: $FLOW_PAYLOAD_LIMIT, else 262144).", valueName: "bytes"))
@@ -26,19 +27,41 @@ struct StoreOptions: ParsableArguments {
     store ?? ProcessInfo.processInfo.environment["FLOW_STORE"].flatMap { $0.isEmpty ? nil : $0 }
   }
 
-  /// `--store`, else `$FLOW_STORE`, else `.flow/flow.db` under the project root (found like git finds `.git`).
+  /// The PostgreSQL server's URL when `--store`/`FLOW_STORE` names one (`postgresql://…` or `postgres://…`).
+  var postgresURL: String? {
+    explicitStore.flatMap { PostgresURL.isPostgresURL($0) ? $0 : nil }
+  }
+
+  /// The store file given by `--store`/`FLOW_STORE` (not a PostgreSQL URL).
+  private var explicitStoreFile: String? {
+    postgresURL == nil ? explicitStore : nil
+  }
+
+  /// `--store`, else `$FLOW_STORE`, else `.flow/flow.db` under the project root (found like git finds `.git`);
+  /// with a PostgreSQL store, its URL (what a `flow` started by this one is given as its store).
   var storePath: String {
     if let explicitStore { return explicitStore }
     guard let root = ProjectRoot.find(), root != FileManager.default.currentDirectoryPath else { return ".flow/flow.db" }
     return URL(fileURLWithPath: root).appendingPathComponent(".flow/flow.db").path
   }
 
+  /// Where this machine keeps the logs of detached runs, the artifact area, captures and `secrets.json`: the
+  /// store file's directory, or with a PostgreSQL store `.flow` under the project root (the current directory once
+  /// ``enterProjectRoot(keeping:)`` ran).
+  var localDirectory: URL {
+    if postgresURL != nil {
+      return URL(fileURLWithPath: ProjectRoot.find() ?? FileManager.default.currentDirectoryPath).appendingPathComponent(".flow")
+    }
+    return URL(fileURLWithPath: storePath).deletingLastPathComponent()
+  }
+
   /// Makes the project root the current directory, so every relative path in a pipeline means the same wherever
-  /// `flow` was started (README "Paths"). With `--store`/`FLOW_STORE` the current directory is the project root.
+  /// `flow` was started (README "Paths"). With a store file given by `--store`/`FLOW_STORE` the current directory
+  /// is the project root; a PostgreSQL store is not a place, so with one the project root is found as without.
   /// - Returns: `paths`, made absolute against the directory `flow` was started in (for the command's own arguments).
   func enterProjectRoot(keeping paths: [String?]) -> [String?] {
     let start = FileManager.default.currentDirectoryPath
-    guard explicitStore == nil, let root = ProjectRoot.find(from: start), root != start else { return paths }
+    guard explicitStoreFile == nil, let root = ProjectRoot.find(from: start), root != start else { return paths }
     let absolute = paths.map { path in
       path.map { $0.hasPrefix("/") ? $0 : URL(fileURLWithPath: start).appendingPathComponent($0).standardizedFileURL.path }
     }
@@ -51,8 +74,20 @@ struct StoreOptions: ParsableArguments {
     if let maxHistoryEvents, maxHistoryEvents < 100 { throw ValidationError("--max-history-events must be at least 100") }
   }
 
-  /// Opens the store; `FLOW_DURABILITY=normal` trades power-loss safety for speed.
-  func openStore() throws -> SQLiteStore {
+  /// Opens the store: the PostgreSQL server `--store`/`FLOW_STORE` names, else the SQLite file (where
+  /// `FLOW_DURABILITY=normal` trades power-loss safety for speed).
+  func openStore() throws -> any FlowStoreBackend {
+    if let postgresURL {
+      let directory = localDirectory
+      // Logs, artifacts and captures stay on this machine, in a directory only the user may enter.
+      if !FileManager.default.fileExists(atPath: directory.path) {
+        try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+      } else {
+        _ = chmod(directory.path, 0o700)
+      }
+      // The message shows the URL without its password (PostgresURL redacts it).
+      do { return try PostgresStore(url: postgresURL) } catch let error as StoreError { throw CLIError(error.message) }
+    }
     let durability = SQLiteStore.Durability(rawValue: ProcessInfo.processInfo.environment["FLOW_DURABILITY"] ?? "full") ?? .full
     let path = storePath
     // The store, logs, artifacts and captures live under the store's directory: only the user may enter it.
@@ -77,7 +112,7 @@ struct StoreOptions: ParsableArguments {
   var secretResolver: SecretResolver {
     let environment = ProcessInfo.processInfo.environment
     let file = environment["FLOW_SECRETS_FILE"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
-      ?? URL(fileURLWithPath: storePath).deletingLastPathComponent().appendingPathComponent("secrets.json")
+      ?? localDirectory.appendingPathComponent("secrets.json")
     return SecretResolver(environment: environment, file: file)
   }
 
@@ -86,8 +121,8 @@ struct StoreOptions: ParsableArguments {
 
   /// The step registry every command runs with: the built-in and ML steps over `store` (its registry, artifact
   /// lineage and artifact area), and `flow:pipeline`, which starts child executions on `executor`.
-  func steps(store: SQLiteStore, executor: ExecutorReference) -> StepRegistry {
-    var ml = MLEnvironment(storeDirectory: URL(fileURLWithPath: storePath).deletingLastPathComponent(),
+  func steps(store: any FlowStoreBackend, executor: ExecutorReference) -> StepRegistry {
+    var ml = MLEnvironment(storeDirectory: localDirectory,
                            registry: store, catalog: store, executions: store)
     ml.outputDirectories = Self.outputDirectories
     var registry = StepRegistry.builtIn(ml: ml)
@@ -114,9 +149,9 @@ struct StoreOptions: ParsableArguments {
     PipelineLoader(knownResources: knownResources, parameterSchemas: StepRegistry.parameterSchemas)
   }
 
-  func executor(store: SQLiteStore, observer: (@Sendable (HistoryEvent) -> Void)? = nil,
+  func executor(store: any FlowStoreBackend, observer: (@Sendable (HistoryEvent) -> Void)? = nil,
                 configure: (inout ExecutorOptions) -> Void = { _ in }) -> Executor {
-    let directory = URL(fileURLWithPath: storePath).deletingLastPathComponent()
+    let directory = localDirectory
     var logger = Logger(label: "flow")
     logger.logLevel = quiet ? .warning : .info
     var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"), logger: logger, observer: observer)

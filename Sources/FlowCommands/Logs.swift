@@ -21,7 +21,7 @@ extension Flow {
     func run() async throws {
       let store = try storeOptions.openStore()
       let record = try findExecution(id, in: store)
-      let path = URL(fileURLWithPath: storeOptions.storePath).deletingLastPathComponent()
+      let path = storeOptions.localDirectory
         .appendingPathComponent("logs").appendingPathComponent("\(record.id).log").path
       guard let data = FileManager.default.contents(atPath: path) else {
         throw CLIError("no log for execution \(record.id) at \(path): only executions started with --detach have one; "

@@ -5,7 +5,7 @@ import FlowStore
 /// The endpoints of the model registry in the store: what `flow serve` serves by default. The server polls it,
 /// so a deployment or rollback made by another process is picked up without a restart.
 struct RegistryEndpointSource: EndpointSource {
-  let store: SQLiteStore
+  let store: any ModelRegistry
 
   func endpoints() throws -> [String: EndpointTarget] {
     var table: [String: EndpointTarget] = [:]

@@ -54,7 +54,7 @@ extension Flow {
       }
       if detach || queue {
         try executor.release(record.id)
-        if detach { try Detached.resume(record.id, storePath: storeOptions.storePath) }
+        if detach { try Detached.resume(record.id, store: storeOptions.storePath, localDirectory: storeOptions.localDirectory) }
         if json { print(JSONValue.object(["executionId": .string(record.id), "status": "RUNNING"]).serialized()) } else {
           print(record.id)
         }

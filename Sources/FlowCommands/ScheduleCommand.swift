@@ -79,7 +79,8 @@ extension Flow.ScheduleCommand {
       let (pipelines, problems) = try ScheduledPipeline.load(from: directory, loader: storeOptions.loader)
       problems.forEach { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
       if !problems.isEmpty { throw ExitCode.validationFailure }
-      let installation = CronInstallation(directory: directory, storePath: storeOptions.storePath, flowExecutable: flowBinary)
+      let installation = CronInstallation(directory: directory, storePath: storeOptions.storePath, localDirectory: storeOptions.localDirectory.path,
+                                        flowExecutable: flowBinary)
       if !dryRun {
         // The line appends to the log with `>>`, which fails, and with it the tick, if the folder is missing.
         let folder = (installation.log as NSString).deletingLastPathComponent
@@ -124,7 +125,7 @@ extension Flow.ScheduleCommand {
     @OptionGroup var storeOptions: StoreOptions
 
     func run() async throws {
-      let installation = CronInstallation(directory: directory, storePath: storeOptions.storePath)
+      let installation = CronInstallation(directory: directory, storePath: storeOptions.storePath, localDirectory: storeOptions.localDirectory.path)
       let removed: Bool
       do { removed = try installation.remove(with: crontab.client, all: all) } catch {
         throw CLIError(error.description)

@@ -172,13 +172,13 @@ struct ScheduleTicker: Sendable {
 
   /// Hands the executions of a tick to background `flow resume` processes (`flow tick --detach`), releasing
   /// this process's lease on each first so the new process can take it.
-  func detach(_ report: Report, storePath: String) -> Int {
+  func detach(_ report: Report, store: String, localDirectory: URL) -> Int {
     var failures = 0
     let ids = report.started.map(\.record.id) + report.orphaned.map(\.id)
     for id in ids {
       do {
         try executor.release(id)
-        try Detached.resume(id, storePath: storePath)
+        try Detached.resume(id, store: store, localDirectory: localDirectory)
         log.say("execution \(id) handed to a background `flow resume`")
       } catch {
         log.say("execution \(id): cannot start it in the background: \(error)")

@@ -90,7 +90,7 @@ extension Flow {
       if fraction > 0 {
         configuration.captureFraction = fraction
         configuration.captureDirectory = captureDir
-          ?? URL(fileURLWithPath: storeOptions.storePath).deletingLastPathComponent().appendingPathComponent("capture").path
+          ?? storeOptions.localDirectory.appendingPathComponent("capture").path
       }
 
       let source: any EndpointSource

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowServer
+import FlowStore
 import Foundation
 import Logging
 
@@ -95,7 +96,9 @@ extension Flow {
         }
       }
 
-      let store = try storeOptions.openStore()
+      guard let store = try storeOptions.openStore() as? SQLiteStore else {
+        throw CLIError("flow server: runs on the SQLite store for now (the PostgreSQL store does not keep state machines yet)")
+      }
       var logger = Logger(label: "flow.server")
       logger.logLevel = storeOptions.quiet ? .warning : .info
       let service = StepFunctionsService(store: store, executor: storeOptions.executor(store: store), loader: storeOptions.loader,

@@ -35,7 +35,7 @@ extension Flow {
         log.say("tick: nothing to start in \(pipelines.count) scheduled pipeline(s)"
                 + (report.nextFire.map { "; next slot \(TickLog.format($0))" } ?? ""))
       }
-      let failures = detach ? ticker.detach(report, storePath: storeOptions.storePath) : await ticker.run(report)
+      let failures = detach ? ticker.detach(report, store: storeOptions.storePath, localDirectory: storeOptions.localDirectory) : await ticker.run(report)
       if !problems.isEmpty || report.errors > 0 || failures > 0 { throw ExitCode.failure }
     }
   }

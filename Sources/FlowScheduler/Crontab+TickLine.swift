@@ -24,7 +24,7 @@ extension Crontab {
   ///   - cron: The line's schedule, in system time; `* * * * *` by default.
   ///   - workingDirectory: The project directory, where the tick runs.
   ///   - flowExecutable: The `flow` binary.
-  ///   - store: The SQLite store.
+  ///   - store: The SQLite store, or a PostgreSQL server's `postgresql://` URL.
   ///   - pipelinesDirectory: The directory of pipeline files to tick.
   ///   - log: The file the tick's output is appended to.
   /// - Returns: One crontab line, without a newline.
@@ -38,7 +38,8 @@ extension Crontab {
     let paths = [("working directory", workingDirectory), ("flow executable", flowExecutable), ("store", store),
                  ("pipelines directory", pipelinesDirectory), ("log", log)]
     for (name, path) in paths {
-      guard path.hasPrefix("/") else {
+      // The store may also be a PostgreSQL server's URL.
+      guard path.hasPrefix("/") || (name == "store" && (path.hasPrefix("postgresql://") || path.hasPrefix("postgres://"))) else {
         throw ScheduleError(.invalidValue, "the \(name) path must be absolute for cron, found '\(path)'")
       }
       guard !path.contains(where: \.isNewline) else {

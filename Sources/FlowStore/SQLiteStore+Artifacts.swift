@@ -39,3 +39,4 @@ extension SQLiteStore: ArtifactCatalog {
                    createdAt: row.double(7))
   }
 }
+extension SQLiteStore: FlowStoreBackend {}

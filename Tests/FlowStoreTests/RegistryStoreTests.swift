@@ -3,11 +3,11 @@ import FlowStore
 import Foundation
 import Testing
 
+/// The model registry and artifact lineage on each store (SQLite, and PostgreSQL when `FLOW_TEST_POSTGRES_URL` is set).
 @Suite struct RegistryStoreTests {
-  func store() throws -> SQLiteStore {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("flow-registry-\(UUID().uuidString).db").path
-    return try SQLiteStore(path: path, durability: .normal)
-  }
+  typealias Backend = TestStoreLocation.Backend
+
+  func store(_ backend: Backend) throws -> any FlowStoreBackend { try TestStoreLocation(backend).open() }
 
   /// A draft whose artifact hash is new each time unless `hash` is given.
   func draft(_ name: String, key: String? = nil, hash: String = UUID().uuidString) -> ModelVersionDraft {
@@ -15,8 +15,8 @@ import Testing
                       executionId: "e1", hyperparameters: ["C": 1.0], metrics: ["accuracy": 0.99], idempotencyKey: key)
   }
 
-  @Test func versionsArePerModel_andRegisteringWithTheSameKeyIsIdempotent() throws {
-    let store = try store()
+  @Test(arguments: Backend.available) func versionsArePerModel_andRegisteringWithTheSameKeyIsIdempotent(_ backend: Backend) throws {
+    let store = try store(backend)
     #expect(try store.register(draft("a", key: "k1")).version == 1)
     #expect(try store.register(draft("a", key: "k1")).version == 1)
     #expect(try store.register(draft("a", key: "k2")).version == 2)
@@ -26,8 +26,8 @@ import Testing
     #expect(try store.modelVersion("a", version: 2)?.draft.metrics["accuracy"] == 0.99)
   }
 
-  @Test func approvalAndAliases() throws {
-    let store = try store()
+  @Test(arguments: Backend.available) func approvalAndAliases(_ backend: Backend) throws {
+    let store = try store(backend)
     _ = try store.register(draft("a"))
     let approved = try store.setApproval("a", version: 1, status: .approved, note: "ok")
     #expect(approved.approvalStatus == .approved)
@@ -40,8 +40,8 @@ import Testing
     #expect(throws: StoreError.self) { try store.setApproval("nope", version: 1, status: .approved, note: nil) }
   }
 
-  @Test func deployKeepsThePrevious_rollbackSwaps_andAnEmptyHistoryCannotRollBack() throws {
-    let store = try store()
+  @Test(arguments: Backend.available) func deployKeepsThePrevious_rollbackSwaps_andAnEmptyHistoryCannotRollBack(_ backend: Backend) throws {
+    let store = try store(backend)
     _ = try store.register(draft("a"))
     _ = try store.register(draft("a"))
     _ = try store.deploy(endpoint: "e", model: "a", version: 1, executionId: nil, idempotencyKey: "d1")
@@ -54,8 +54,8 @@ import Testing
     #expect(try store.endpoints().map(\.name) == ["e"])
   }
 
-  @Test func registeringAByteIdenticalArtifactAgain_returnsTheExistingVersion() throws {
-    let store = try store()
+  @Test(arguments: Backend.available) func registeringAByteIdenticalArtifactAgain_returnsTheExistingVersion(_ backend: Backend) throws {
+    let store = try store(backend)
     let hash = String(repeating: "a", count: 64)
     #expect(try store.register(draft("a", key: "k1", hash: hash)).version == 1)
     let again = try store.register(draft("a", key: "k2", hash: hash))
@@ -66,8 +66,8 @@ import Testing
     #expect(try store.modelVersions("a").map(\.version) == [1, 2])
   }
 
-  @Test func rollbackRefusesARejectedVersion_namingTheNewestApprovedOne() throws {
-    let store = try store()
+  @Test(arguments: Backend.available) func rollbackRefusesARejectedVersion_namingTheNewestApprovedOne(_ backend: Backend) throws {
+    let store = try store(backend)
     for _ in 1...3 { _ = try store.register(draft("a")) }
     _ = try store.setApproval("a", version: 2, status: .approved, note: nil)
     _ = try store.deploy(endpoint: "e", model: "a", version: 1, executionId: nil, idempotencyKey: "d1")
@@ -79,8 +79,8 @@ import Testing
     #expect(try store.endpoint("e")?.current.version == 3)   // unchanged
   }
 
-  @Test func artifactLineageIsRecordedOncePerProducer() throws {
-    let store = try store()
+  @Test(arguments: Backend.available) func artifactLineageIsRecordedOncePerProducer(_ backend: Backend) throws {
+    let store = try store(backend)
     let record = ArtifactRecord(hash: "h", path: "/p", kind: "model", bytes: 3, executionId: "e1", stateName: "Train", inputs: ["i"])
     try store.recordArtifact(record)
     try store.recordArtifact(record)

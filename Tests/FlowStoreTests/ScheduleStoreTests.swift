@@ -4,7 +4,9 @@ import Testing
 
 @testable import FlowStore
 
+/// Scheduled runs on each store (SQLite, and PostgreSQL when `FLOW_TEST_POSTGRES_URL` is set).
 @Suite struct ScheduleStoreTests {
+  typealias Backend = TestStoreLocation.Backend
   let directory: URL
   var path: String { directory.appendingPathComponent("flow.db").path }
 
@@ -19,20 +21,20 @@ import Testing
                            definition: "{}", input: [:], startTime: slot, owner: "me", leaseUntil: slot + 10)
   }
 
-  func start(_ store: SQLiteStore, slot: Double, ifBusy: ScheduleFireRecord.Action? = nil) throws -> ScheduleFireRecord.Action? {
+  func start(_ store: any FlowStoreBackend, slot: Double, ifBusy: ScheduleFireRecord.Action? = nil) throws -> ScheduleFireRecord.Action? {
     try store.createScheduledExecution(
       record(slot: slot), events: [HistoryEvent(id: 1, previousId: 0, type: .executionStarted, timestamp: slot)],
       scopes: [ScopeRecord(id: "root", status: .running, position: [:])], scheduledTime: slot, firedAt: slot, ifBusy: ifBusy)
   }
 
-  func finish(_ store: SQLiteStore, _ id: String) throws {
+  func finish(_ store: any FlowStoreBackend, _ id: String) throws {
     var batch = CommitBatch(executionId: id)
     batch.finish = ExecutionFinish(status: .succeeded, stopTime: 1)
     try store.commit(batch)
   }
 
-  @Test func startsASlotOnce_andRecordsTheExecutionWithItsScheduledTime() throws {
-    let store = try SQLiteStore(path: path)
+  @Test(arguments: Backend.available) func startsASlotOnce_andRecordsTheExecutionWithItsScheduledTime(_ backend: Backend) throws {
+    let store = try TestStoreLocation(backend).open()
     #expect(try start(store, slot: 600) == .started)
     #expect(try start(store, slot: 600) == nil)
     #expect(try store.recordFire(pipeline: "nightly", scheduledTime: 600, action: .skipped, firedAt: 601) == false)
@@ -47,9 +49,9 @@ import Testing
 
   /// Two connections (as two processes would have), each hammered from its own threads, race for the same slots:
   /// every slot gets exactly one execution.
-  @Test func concurrentConnectionsStartEachSlotOnce() async throws {
-    let first = try SQLiteStore(path: path, durability: .normal)
-    let second = try SQLiteStore(path: path, durability: .normal)
+  @Test(arguments: Backend.available) func concurrentConnectionsStartEachSlotOnce(_ backend: Backend) async throws {
+    let location = try TestStoreLocation(backend)
+    let first = try location.open(), second = try location.open()
     let slots = (0..<25).map { Double($0 * 60) }
     let started = await withTaskGroup(of: Int.self) { group in
       for worker in 0..<8 {
@@ -67,8 +69,8 @@ import Testing
     #expect(try first.executions(limit: 100).count == slots.count)
   }
 
-  @Test func busyPipelineQueuesOrSkips_andAllowStartsAnyway() throws {
-    let store = try SQLiteStore(path: path)
+  @Test(arguments: Backend.available) func busyPipelineQueuesOrSkips_andAllowStartsAnyway(_ backend: Backend) throws {
+    let store = try TestStoreLocation(backend).open()
     #expect(try start(store, slot: 60, ifBusy: .skipped) == .started)
     #expect(try start(store, slot: 120, ifBusy: .skipped) == .skipped)
     #expect(try start(store, slot: 180, ifBusy: .queued) == .queued)
@@ -79,8 +81,8 @@ import Testing
     #expect(try store.fires(of: "nightly", limit: 10).map(\.action) == [.started, .queued, .queued, .skipped, .started])
   }
 
-  @Test func queuedSlotStartsOnlyWhenIdle_andOldestFirst() throws {
-    let store = try SQLiteStore(path: path)
+  @Test(arguments: Backend.available) func queuedSlotStartsOnlyWhenIdle_andOldestFirst(_ backend: Backend) throws {
+    let store = try TestStoreLocation(backend).open()
     #expect(try start(store, slot: 60, ifBusy: .queued) == .started)
     #expect(try start(store, slot: 120, ifBusy: .queued) == .queued)
     #expect(try start(store, slot: 180, ifBusy: .queued) == .queued)
@@ -93,8 +95,8 @@ import Testing
     #expect(try store.fires(of: "nightly", limit: 10).first { $0.scheduledTime == 120 }?.action == .started)
   }
 
-  @Test func lastTickNeverMovesBackwards() throws {
-    let store = try SQLiteStore(path: path)
+  @Test(arguments: Backend.available) func lastTickNeverMovesBackwards(_ backend: Backend) throws {
+    let store = try TestStoreLocation(backend).open()
     #expect(try store.lastTick(of: "nightly") == nil)
     try store.recordTick(of: "nightly", at: 500)
     try store.recordTick(of: "nightly", at: 400)
@@ -104,8 +106,8 @@ import Testing
     #expect(try store.lastTick(of: "other") == nil)
   }
 
-  @Test func listsOrphanedExecutions_scheduledOnlyOrAll() throws {
-    let store = try SQLiteStore(path: path)
+  @Test(arguments: Backend.available) func listsOrphanedExecutions_scheduledOnlyOrAll(_ backend: Backend) throws {
+    let store = try TestStoreLocation(backend).open()
     #expect(try start(store, slot: 60) == .started)  // lease until 70
     let manual = ExecutionRecord(id: "manual", name: "manual", pipeline: "p", pipelinePath: "p.yaml", definition: "{}",
                                  input: [:], startTime: 1, owner: "x", leaseUntil: 5)

@@ -1,21 +1,28 @@
 import FlowCore
+import FlowPostgres
 import FlowStore
 import FlowTesting
 import Foundation
 import Testing
 
-/// The behaviour every ``ExecutionStore`` must have, checked on each store: SQLite on disk and the in-memory store
-/// the executor tests use, so the two cannot drift apart.
+/// The behaviour every ``ExecutionStore`` must have, checked on each store: SQLite on disk, PostgreSQL (each store
+/// in a fresh schema of the server `FLOW_TEST_POSTGRES_URL` names) and the in-memory store the executor tests use,
+/// so they cannot drift apart. Without `FLOW_TEST_POSTGRES_URL` the PostgreSQL cases are left out, and
+/// `PostgresServerTests.theServerIsConfigured` reports them skipped (or fails, when CI requires them).
 @Suite struct StoreConformanceTests {
   enum Kind: String, CaseIterable, CustomStringConvertible {
-    case sqlite, memory
+    case sqlite, memory, postgres
     var description: String { rawValue }
+
+    /// Every kind whose store can be made here.
+    static var available: [Kind] { PostgresTestServer.url == nil ? [.sqlite, .memory] : allCases }
   }
 
   func store(_ kind: Kind) throws -> any ExecutionStore {
     switch kind {
     case .sqlite: try SQLiteStore(path: temporaryDirectory("flow-store").appendingPathComponent("flow.db").path)
     case .memory: InMemoryStore()
+    case .postgres: try TestStoreLocation(.postgres).open()
     }
   }
 
@@ -24,7 +31,7 @@ import Testing
                     startTime: 100, owner: "me", leaseUntil: lease, leaseEpoch: 1)
   }
 
-  @Test(arguments: Kind.allCases) func createsAndReadsBackAnExecution_withItsEventsAndScopes(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func createsAndReadsBackAnExecution_withItsEventsAndScopes(_ kind: Kind) throws {
     let store = try store(kind)
     let r = record()
     let started = HistoryEvent(id: 1, previousId: 0, type: .executionStarted, timestamp: 100,
@@ -37,7 +44,7 @@ import Testing
     #expect(try store.lastEventId(of: r.id) == 1)
   }
 
-  @Test(arguments: Kind.allCases) func findsAnExecutionByAShortName(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func findsAnExecutionByAShortName(_ kind: Kind) throws {
     let store = try store(kind)
     let r = record(name: "abc")
     try store.create(r, events: [], scopes: [])
@@ -50,13 +57,13 @@ import Testing
     #expect(try store.execution("____") == nil)
   }
 
-  @Test(arguments: Kind.allCases) func rejectsADuplicateExecutionName(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func rejectsADuplicateExecutionName(_ kind: Kind) throws {
     let store = try store(kind)
     try store.create(record(name: "nightly"), events: [], scopes: [])
     #expect { try store.create(record(name: "nightly"), events: [], scopes: []) } throws: { ($0 as? StoreError)?.code == .constraint }
   }
 
-  @Test(arguments: Kind.allCases) func commitsABatchAtomically_andKeepsTheLatestScope(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func commitsABatchAtomically_andKeepsTheLatestScope(_ kind: Kind) throws {
     let store = try store(kind)
     let r = record()
     try store.create(r, events: [], scopes: [])
@@ -80,7 +87,7 @@ import Testing
     #expect(try store.lastEventId(of: r.id) == 1)
   }
 
-  @Test(arguments: Kind.allCases) func leasesKeepASecondOwnerOut_untilTheyExpire_andEachTakeOverStartsANewEpoch(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func leasesKeepASecondOwnerOut_untilTheyExpire_andEachTakeOverStartsANewEpoch(_ kind: Kind) throws {
     let store = try store(kind)
     let r = record(lease: 1_000)
     try store.create(r, events: [], scopes: [])
@@ -96,7 +103,7 @@ import Testing
   }
 
   /// Fencing: a commit made under a lease that was taken over is rejected and writes nothing.
-  @Test(arguments: Kind.allCases) func aCommitUnderALostLeaseIsRejected_andWritesNothing(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func aCommitUnderALostLeaseIsRejected_andWritesNothing(_ kind: Kind) throws {
     let store = try store(kind)
     let r = record(lease: 1_000)
     try store.create(r, events: [], scopes: [])
@@ -113,7 +120,33 @@ import Testing
     #expect(try store.execution(r.id)?.status == .running)
   }
 
-  @Test(arguments: Kind.allCases) func stopAbortsAnOrphanedExecution_andFlagsALiveOneWithItsErrorAndCause(_ kind: Kind) throws {
+  /// Several processes (two connections, several threads each) race for an orphaned execution's lease: exactly one
+  /// wins, and the winner's fence is the only one a commit passes with.
+  @Test(arguments: TestStoreLocation.Backend.available) func racingOwnersTakeALeaseOnce(_ backend: TestStoreLocation.Backend) async throws {
+    let location = try TestStoreLocation(backend)
+    let first = try location.open(), second = try location.open()
+    let r = record(lease: 10)
+    try first.create(r, events: [], scopes: [])
+    let fences = await withTaskGroup(of: LeaseFence?.self) { group in
+      for worker in 0..<8 {
+        let store = worker.isMultiple(of: 2) ? first : second
+        group.addTask { try? store.acquireLease(r.id, owner: "owner-\(worker)", until: 10_000, now: 500) }
+      }
+      return await group.reduce(into: [LeaseFence]()) { if let fence = $1 { $0.append(fence) } }
+    }
+    #expect(fences.count == 1)
+    let winner = try #require(fences.first)
+    #expect(winner.epoch == 2)
+    var late = CommitBatch(executionId: r.id)
+    late.events = [HistoryEvent(id: 1, previousId: 0, type: .passStateEntered, timestamp: 1)]
+    late.fence = LeaseFence(owner: "me", epoch: 1)
+    #expect { try second.commit(late) } throws: { ($0 as? StoreError)?.code == .leaseLost }
+    late.fence = winner
+    try second.commit(late)
+    #expect(try first.lastEventId(of: r.id) == 1)
+  }
+
+  @Test(arguments: Kind.available) func stopAbortsAnOrphanedExecution_andFlagsALiveOneWithItsErrorAndCause(_ kind: Kind) throws {
     let store = try store(kind)
     let live = record(lease: 10_000), orphan = record(lease: 10)
     try store.create(live, events: [], scopes: [])
@@ -125,7 +158,7 @@ import Testing
     #expect(try store.events(of: orphan.id, after: 0).map(\.type) == [.executionAborted])
   }
 
-  @Test(arguments: Kind.allCases) func tokensCompleteOnce(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func tokensCompleteOnce(_ kind: Kind) throws {
     let store = try store(kind)
     let r = record()
     try store.create(r, events: [], scopes: [])
@@ -142,7 +175,7 @@ import Testing
     #expect(throws: StoreError.self) { try store.heartbeatToken("nope", now: 7) }
   }
 
-  @Test(arguments: Kind.allCases) func reopensOnlyFinishedExecutions(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func reopensOnlyFinishedExecutions(_ kind: Kind) throws {
     let store = try store(kind)
     let r = record()
     try store.create(r, events: [], scopes: [])
@@ -157,7 +190,7 @@ import Testing
     #expect(reopened.error == nil)
   }
 
-  @Test(arguments: Kind.allCases) func checkpointsKeepTheirOrderPerKey(_ kind: Kind) throws {
+  @Test(arguments: Kind.available) func checkpointsKeepTheirOrderPerKey(_ kind: Kind) throws {
     let store = try store(kind)
     try store.appendCheckpoint(1, executionId: "e", key: "k")
     try store.appendCheckpoint(2, executionId: "e", key: "k")

@@ -1,0 +1,172 @@
+import FlowCore
+import Foundation
+
+/// The PostgreSQL store's schema, as numbered migrations: the table `flow_schema_version` records how many have
+/// run; a new version appends a migration and never edits an old one. They run once per schema, under a
+/// PostgreSQL advisory lock, so several processes opening a new store at the same time don't race.
+///
+/// Migration 1 is the schema FlowStore's SQLite migrations 1–5 build, with the same tables, columns and keys
+/// (times as `DOUBLE PRECISION` seconds since 1970, JSON as text, as in SQLite).
+enum PostgresMigrations {
+  static let all: [String] = [
+    // 1: executions, history, scopes, callback tokens; scheduled runs; step checkpoints; the model registry,
+    // endpoints and artifact lineage; fenced leases (`lease_epoch`).
+    """
+    CREATE TABLE executions (
+      id TEXT PRIMARY KEY,
+      name TEXT NOT NULL,
+      pipeline TEXT NOT NULL,
+      pipeline_path TEXT NOT NULL,
+      definition TEXT NOT NULL,
+      status TEXT NOT NULL,
+      input TEXT NOT NULL,
+      output TEXT,
+      error TEXT,
+      cause TEXT,
+      start_time DOUBLE PRECISION NOT NULL,
+      stop_time DOUBLE PRECISION,
+      owner TEXT,
+      lease_until DOUBLE PRECISION,
+      parent_id TEXT,
+      redrive_count BIGINT NOT NULL DEFAULT 0,
+      stop_requested BIGINT NOT NULL DEFAULT 0,
+      scheduled_time DOUBLE PRECISION,
+      lease_epoch BIGINT NOT NULL DEFAULT 0,
+      UNIQUE (pipeline, name)
+    );
+    CREATE INDEX executions_by_start ON executions (start_time DESC);
+    CREATE INDEX executions_by_parent ON executions (parent_id) WHERE parent_id IS NOT NULL;
+    CREATE INDEX executions_by_schedule ON executions (pipeline, scheduled_time) WHERE scheduled_time IS NOT NULL;
+    CREATE INDEX executions_by_name ON executions (name);
+    CREATE INDEX executions_by_id_prefix ON executions (id text_pattern_ops);
+    CREATE TABLE events (
+      execution_id TEXT NOT NULL,
+      id BIGINT NOT NULL,
+      previous_id BIGINT NOT NULL,
+      type TEXT NOT NULL,
+      timestamp DOUBLE PRECISION NOT NULL,
+      details TEXT NOT NULL,
+      PRIMARY KEY (execution_id, id)
+    );
+    CREATE TABLE scopes (
+      execution_id TEXT NOT NULL,
+      id TEXT NOT NULL,
+      status TEXT NOT NULL,
+      position TEXT NOT NULL,
+      result TEXT,
+      PRIMARY KEY (execution_id, id)
+    );
+    CREATE TABLE task_tokens (
+      token TEXT PRIMARY KEY,
+      execution_id TEXT NOT NULL,
+      state_name TEXT NOT NULL,
+      status TEXT NOT NULL,
+      output TEXT,
+      error TEXT,
+      cause TEXT,
+      heartbeat DOUBLE PRECISION NOT NULL
+    );
+    CREATE TABLE schedule_fires (
+      pipeline TEXT NOT NULL,
+      scheduled_time DOUBLE PRECISION NOT NULL,
+      action TEXT NOT NULL,
+      execution_id TEXT,
+      fired_at DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (pipeline, scheduled_time)
+    );
+    CREATE TABLE schedule_ticks (
+      pipeline TEXT PRIMARY KEY,
+      last_tick DOUBLE PRECISION NOT NULL
+    );
+    CREATE TABLE step_checkpoints (
+      execution_id TEXT NOT NULL,
+      key TEXT NOT NULL,
+      seq BIGINT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (execution_id, key, seq)
+    );
+    CREATE TABLE model_versions (
+      model_name TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      artifact_path TEXT NOT NULL,
+      artifact_hash TEXT NOT NULL,
+      execution_id TEXT,
+      state_name TEXT,
+      pipeline_path TEXT,
+      pipeline_hash TEXT,
+      dataset_hash TEXT,
+      algorithm TEXT,
+      hyperparameters TEXT NOT NULL,
+      metrics TEXT NOT NULL,
+      approval_status TEXT NOT NULL,
+      approval_note TEXT,
+      approval_time DOUBLE PRECISION,
+      description TEXT,
+      idempotency_key TEXT UNIQUE,
+      created_at DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (model_name, version)
+    );
+    CREATE TABLE model_aliases (
+      model_name TEXT NOT NULL,
+      alias TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      updated_at DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (model_name, alias)
+    );
+    CREATE TABLE endpoints (
+      name TEXT PRIMARY KEY,
+      model_name TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      previous_model_name TEXT,
+      previous_version BIGINT,
+      execution_id TEXT,
+      updated_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE TABLE endpoint_deployments (
+      endpoint TEXT NOT NULL,
+      seq BIGINT NOT NULL,
+      action TEXT NOT NULL,
+      model_name TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      execution_id TEXT,
+      idempotency_key TEXT,
+      at DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (endpoint, seq)
+    );
+    CREATE TABLE artifacts (
+      execution_id TEXT NOT NULL,
+      state_name TEXT NOT NULL,
+      hash TEXT NOT NULL,
+      path TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      bytes BIGINT NOT NULL,
+      inputs TEXT NOT NULL,
+      created_at DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (execution_id, state_name, hash)
+    );
+    CREATE INDEX artifacts_by_hash ON artifacts (hash);
+    """,
+  ]
+
+  /// Brings `url.schema` up to date on `session`: creates the schema and the version table if needed, and runs
+  /// the migrations not run yet, each in its own transaction, while holding an advisory lock keyed by the schema.
+  static func migrate(_ session: PGSession, schema: String) throws {
+    let key = "flow.migrations." + schema
+    try session.query("SELECT pg_advisory_lock(hashtext(?))", [.text(key)])
+    defer { _ = try? session.query("SELECT pg_advisory_unlock(hashtext(?))", [.text(key)]) }
+    try session.run("CREATE SCHEMA IF NOT EXISTS \(PostgresConnectionPool.quoted(schema))")
+    try session.run("CREATE TABLE IF NOT EXISTS flow_schema_version (version BIGINT NOT NULL)")
+    let version = try session.query("SELECT MAX(version) FROM flow_schema_version").first?.optionalInt(0) ?? 0
+    guard version < all.count else { return }
+    for (index, migration) in all.enumerated().dropFirst(version) {
+      try session.transaction {
+        // One statement at a time: PostgresNIO sends each as a prepared statement, which holds only one.
+        for statement in migration.components(separatedBy: ";\n") {
+          let sql = statement.trimmingCharacters(in: .whitespacesAndNewlines)
+          if !sql.isEmpty { try session.run(sql) }
+        }
+        try session.run("INSERT INTO flow_schema_version (version) VALUES (?)", [.int(index + 1)])
+      }
+    }
+  }
+}
