@@ -69,6 +69,7 @@ public final class SQLiteStore: ExecutionStore, Sendable {
     }
   }
 
+  @discardableResult
   func locked<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
     try connection.withLock { connection throws in try body(connection) }
   }

@@ -77,11 +77,15 @@ import Testing
   @Test func schedulerResumesAManualRunOnlyWithResumeAll_andExitsZeroOnSIGTERM() async throws {
     try directory.write("""
       StartAt: Slow
-      States: {Slow: {Type: Task, Resource: flow:echo, Parameters: {DelaySeconds: 1}, End: true}}
+      States: {Slow: {Type: Task, Resource: flow:echo, Parameters: {DelaySeconds: 3}, End: true}}
       """, to: "slow.yaml")
     // `flow run` killed with SIGKILL while its task sleeps leaves a RUNNING execution with no owner.
     let run = try FlowBinary.start(["run", "slow.yaml", "--store", "flow.db", "--quiet"], in: directory)
-    try await Task.sleep(for: .milliseconds(500))
+    let started = Date().addingTimeInterval(30)
+    while Date() < started, try store().executions(limit: 1).first.map({ try store().events(of: $0.id, after: 0) })?
+      .contains(where: { $0.type == .taskStarted }) != true {
+      try await Task.sleep(for: .milliseconds(50))
+    }
     kill(run.processIdentifier, SIGKILL)
     run.waitUntilExit()
     let id = try #require(try store().executions(limit: 1).first?.id)
