@@ -188,12 +188,17 @@ function executionsPage() {
     el('option', { value: '' }, 'any status'), ['RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED'].map((s) => el('option', { value: s }, s)));
   status.value = filters.status;
   const body = el('tbody', { id: 'executions' });
+  let last = null;
   app.replaceChildren(el('h1', {}, 'Executions'), el('div', { class: 'filters' }, el('label', {}, 'Pipeline ', pipeline), el('label', {}, 'Status ', status), el('span', { class: 'muted', id: 'updated' })),
     el('table', {}, el('thead', {}, el('tr', {}, ['Name', 'Pipeline', 'Status', 'Started', 'Duration', 'Redrives'].map((h) => el('th', {}, h)))), body));
   async function load() {
     const query = new URLSearchParams(filters).toString();
     const data = await api('executions?' + query);
     clearError();
+    document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
+    const text = JSON.stringify(data) + query;
+    if (text === last && !data.executions.some((x) => x.status === 'RUNNING')) return;
+    last = text;
     const known = new Set(Array.from(pipeline.options).map((o) => o.value));
     for (const name of data.pipelines) if (!known.has(name)) pipeline.append(el('option', { value: name }, name));
     pipeline.value = filters.pipeline;
@@ -201,7 +206,6 @@ function executionsPage() {
       el('td', {}, el('a', { href: '#/executions/' + encodeURIComponent(x.id) }, x.name)), el('td', {}, x.pipeline), el('td', {}, badge(x.status)),
       el('td', {}, time(x.startTime)), el('td', {}, duration(x)), el('td', {}, x.redriveCount))));
     if (data.executions.length === 0) body.append(el('tr', {}, el('td', { colspan: 6, class: 'muted' }, 'no executions')));
-    document.getElementById('updated').textContent = 'updated ' + new Date().toLocaleTimeString();
   }
   poll(load);
 }
@@ -239,7 +243,7 @@ function colorGraph(svg, states) {
   }
 }
 function executionPage(id) {
-  let svg = null, graphError = null, first = true;
+  let svg = null, graphError = null, first = true, last = null;
   const header = el('div'), actions = el('div', { class: 'actions' }), message = el('div');
   const graph = el('div', { class: 'graph', id: 'graph' }, 'loading…');
   const legend = el('div', { class: 'legend' }, Object.keys(COLORS).map((s) => el('span', {}, badge(s))));
@@ -252,6 +256,7 @@ function executionPage(id) {
     message.replaceChildren();
     try {
       await act(id, action);
+      last = null;
       message.replaceChildren(el('div', { class: 'message', id: 'action-result' }, action === 'redrive' ? 'Redriven: the execution runs again.' : 'Stop requested.'));
     } catch (error) {
       message.replaceChildren(el('div', { class: 'message error', id: 'action-result' }, String(error.message || error)));
@@ -260,6 +265,9 @@ function executionPage(id) {
   async function load() {
     const x = await api('executions/' + encodeURIComponent(id) + (first ? '?graph=1' : ''));
     clearError();
+    const text = JSON.stringify(Object.assign({}, x, { graph: null }));
+    if (text === last) return;
+    last = text;
     if (first) {
       first = false;
       if (x.graph && x.graph.svg) svg = safeSVG(x.graph.svg);
@@ -272,9 +280,9 @@ function executionPage(id) {
       x.error ? el('tr', {}, el('td', {}, 'Error'), el('td', { id: 'execution-error' }, x.error, x.cause ? ': ' + x.cause : '')) : null,
       el('tr', {}, el('td', {}, 'Input'), el('td', {}, el('pre', {}, x.input))),
       x.output !== undefined ? el('tr', {}, el('td', {}, 'Output'), el('td', {}, el('pre', { id: 'execution-output' }, x.output))) : null)));
-    actions.replaceChildren(
+    actions.replaceChildren(...[
       x.status === 'RUNNING' ? el('button', { id: 'stop', class: 'danger', onclick: () => press('stop') }, 'Stop') : null,
-      x.redrivable ? el('button', { id: 'redrive', onclick: () => press('redrive') }, 'Redrive') : null);
+      x.redrivable ? el('button', { id: 'redrive', onclick: () => press('redrive') }, 'Redrive') : null].filter(Boolean));
     if (svg) {
       colorGraph(svg, x.states);
       if (svg.parentNode !== graph) graph.replaceChildren(svg);

@@ -26,6 +26,7 @@ from botocore.config import Config
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 FLOW, WORK, ARTIFACTS = (os.path.abspath(p) for p in sys.argv[1:4])
@@ -110,10 +111,16 @@ def browser():
 
 def wait(driver, condition, message, timeout=30):
     try:
-        return WebDriverWait(driver, timeout, poll_frequency=0.2).until(lambda d: condition(d))
+        return WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException]).until(
+            lambda d: condition(d))
     except Exception:
         shot(driver, "failure")
         raise AssertionError(message)
+
+
+def click(driver, by, value):
+    """Clicks an element, finding it again if the page re-rendered it in between."""
+    wait(driver, lambda d: d.find_element(by, value).click() or True, f"could not click {value}")
 
 
 def shot(driver, name):
@@ -150,7 +157,7 @@ def main():
     base = f"http://127.0.0.1:{port}"
     sfn = boto3.client("stepfunctions", endpoint_url=base, region_name="us-east-1", aws_access_key_id=KEY_ID,
                        aws_secret_access_key=SECRET, config=Config(retries={"max_attempts": 0}))
-    machine = lambda name: f"arn:aws:states:us-east-1:000000000000:stateMachine:{name}"
+    machine = lambda name: f"arn:aws:states:local:000000000000:stateMachine:{name}"
     driver = browser()
     try:
         driver.get(base + "/")
@@ -178,7 +185,7 @@ def main():
         shot(driver, "executions")
 
         # The greet execution: graph all green once it succeeds, history, the hostile input shown as text.
-        driver.find_element(By.LINK_TEXT, "first-greet").click()
+        click(driver, By.LINK_TEXT, "first-greet")
         wait(driver, lambda d: execution_status(d) == "SUCCEEDED", "first-greet did not show SUCCEEDED")
         graphviz = not driver.find_elements(By.ID, "graph-missing")
         if graphviz:
@@ -196,6 +203,7 @@ def main():
         ok("the history lists the events, ExecutionStarted to ExecutionSucceeded")
         page = driver.find_element(By.TAG_NAME, "main").text
         assert "<script>window.pwned=1</script>" in page, "the input with <script> is not shown as text"
+        assert "null" not in driver.find_element(By.CSS_SELECTOR, ".actions").text, "stray text among the buttons"
         assert driver.execute_script("return window.pwned === undefined"), "a <script> in the input ran"
         states = {r.get_attribute("data-state"): r.text for r in driver.find_elements(By.CSS_SELECTOR, "#states tr")}
         assert '"greeting": "hello"' in states["Bye"], states
@@ -205,7 +213,7 @@ def main():
         # A caught failure: amber, the state after it grey, the catcher (named with HTML) green and inert.
         driver.get(base + "/#/executions")
         wait(driver, lambda d: d.find_elements(By.LINK_TEXT, "guarded-1"), "guarded-1 is not listed")
-        driver.find_element(By.LINK_TEXT, "guarded-1").click()
+        click(driver, By.LINK_TEXT, "guarded-1")
         wait(driver, lambda d: execution_status(d) == "SUCCEEDED", "guarded-1 did not show SUCCEEDED")
         if graphviz:
             wait(driver, lambda d: node_status(d, "Try") == ("CAUGHT", COLORS["CAUGHT"])
@@ -221,7 +229,7 @@ def main():
         # The failed execution: red, then Redrive (refused without credentials, done after signing in), green.
         driver.get(base + "/#/executions")
         wait(driver, lambda d: d.find_elements(By.LINK_TEXT, "flaky-1"), "flaky-1 is not listed")
-        driver.find_element(By.LINK_TEXT, "flaky-1").click()
+        click(driver, By.LINK_TEXT, "flaky-1")
         wait(driver, lambda d: execution_status(d) == "FAILED", "flaky-1 did not show FAILED")
         if graphviz:
             wait(driver, lambda d: node_status(d, "Check") == ("FAILED", COLORS["FAILED"])
@@ -229,16 +237,16 @@ def main():
             ok("the graph colours a failed state red")
         shot(driver, "execution-failed")
         open(os.path.join(WORK, "fixed"), "w").close()
-        driver.find_element(By.ID, "redrive").click()
+        click(driver, By.ID, "redrive")
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, "#action-result.error"), "Redrive without credentials was not refused")
         assert driver.find_element(By.ID, "login").is_displayed(), "the sign-in form did not appear"
         assert execution_status(driver) == "FAILED"
         ok("Redrive without credentials is refused and the sign-in form appears")
         driver.find_element(By.ID, "key-id").send_keys(KEY_ID)
         driver.find_element(By.ID, "secret").send_keys(SECRET)
-        driver.find_element(By.CSS_SELECTOR, "#login button[type=submit]").click()
+        click(driver, By.CSS_SELECTOR, "#login button[type=submit]")
         wait(driver, lambda d: d.find_elements(By.ID, "redrive"), "the Redrive button is gone after signing in")
-        driver.find_element(By.ID, "redrive").click()
+        click(driver, By.ID, "redrive")
         wait(driver, lambda d: execution_status(d) == "SUCCEEDED", "flaky-1 did not succeed after Redrive")
         if graphviz:
             wait(driver, lambda d: node_status(d, "Check") == ("SUCCEEDED", COLORS["SUCCEEDED"])
@@ -263,7 +271,7 @@ def main():
         # The registry: the model's versions, approval, lineage and a chart of a metric across versions.
         driver.get(base + "/#/models")
         wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, 'tr.model[data-name="churn"]'), "the model churn is not listed")
-        driver.find_element(By.LINK_TEXT, "churn").click()
+        click(driver, By.LINK_TEXT, "churn")
         wait(driver, lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.version")) == 3, "churn's three versions are not shown")
         text = driver.find_element(By.ID, "versions").text
         for expected in ["Approved", "PendingManualApproval", "pipeline hash: pipelinehash2", "dataset hash: datasethash3", "exec-3"]:
