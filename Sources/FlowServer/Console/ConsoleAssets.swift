@@ -346,9 +346,9 @@ function chart(versions, metric) {
   return svg;
 }
 function modelPage(name) {
-  let metric = null;
+  let metric = null, last = null;
   const title = el('h1', {}, 'Model ', name), chartBox = el('div', { id: 'chart' }), body = el('tbody', { id: 'versions' });
-  const picker = el('select', { id: 'metric', onchange: (e) => { metric = e.target.value; poll(load); } });
+  const picker = el('select', { id: 'metric', onchange: (e) => { metric = e.target.value; last = null; poll(load); } });
   app.replaceChildren(el('p', {}, el('a', { href: '#/models' }, '← models')), title,
     el('h2', {}, 'Metric across versions ', picker), chartBox,
     el('h2', {}, 'Versions'), el('table', {}, el('thead', {}, el('tr', {}, ['Version', 'Approval', 'Aliases', 'Lineage', 'Metrics', 'Artifact'].map((h) => el('th', {}, h)))), body));
@@ -356,6 +356,9 @@ function modelPage(name) {
     const data = await api('models');
     clearError();
     const model = data.models.find((m) => m.name === name);
+    const text = JSON.stringify(model) + metric;
+    if (text === last) return;
+    last = text;
     if (!model) { body.replaceChildren(el('tr', {}, el('td', { colspan: 6 }, 'no model named ', name))); return; }
     const metrics = numericMetrics(model.versions);
     if (metric === null || !metrics.includes(metric)) metric = metrics[0] || null;

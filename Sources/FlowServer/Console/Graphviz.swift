@@ -8,7 +8,8 @@ import Darwin
 
 /// Graphviz's C library (`libgvc` and `libcgraph`, Debian's `libgvc6`), loaded at run time with `dlopen` so that
 /// building flow never needs it: lays out a DOT graph and renders it as SVG. When the library is missing,
-/// ``render(dot:)`` says why and the console shows the states as a list.
+/// ``render(dot:)`` says why and the console shows the states as a list (`FLOW_GRAPHVIZ=off` acts as if it were
+/// missing).
 ///
 /// Graphviz keeps global state, so renders are serialized; results are cached by their DOT text.
 final class Graphviz: Sendable {
@@ -90,6 +91,10 @@ final class Graphviz: Sendable {
   private static func load(_ state: inout State) {
     guard !state.loaded else { return }
     state.loaded = true
+    if ProcessInfo.processInfo.environment["FLOW_GRAPHVIZ"] == "off" {
+      state.problem = "Graphviz is turned off (FLOW_GRAPHVIZ=off)"
+      return
+    }
     let flags = RTLD_NOW | RTLD_GLOBAL
     guard let cgraph = dlopen("libcgraph.so.6", flags) ?? dlopen("libcgraph.so", flags) else {
       state.problem = "Graphviz's libcgraph.so.6 could not be loaded (\(lastError())); install Debian's libgvc6 to draw the graph"

@@ -9,7 +9,8 @@ through the API with boto3, and checks in the browser (printing `ok: NAME` per c
 list without a reload, the filters, the graph's state colours (succeeded, failed, caught, not reached) and the
 history, user data shown as text (a `<script>` in an input, an `<img onerror>` in a state name), Redrive refused
 without credentials then done after signing in, the execution running again to success, the model page with its
-lineage and chart, endpoints, schedules, and cross-site POSTs refused. Saves screenshots in ARTIFACTS_DIR.
+lineage and chart, endpoints, schedules, cross-site POSTs refused, and (with FLOW_GRAPHVIZ=off) the list of states
+the page shows without Graphviz. Saves screenshots in ARTIFACTS_DIR.
 Exits 1 on the first failure.
 """
 import json
@@ -78,8 +79,8 @@ def write_pipelines():
             f.write(text)
 
 
-def start_server():
-    env = dict(os.environ, FLOW_SERVER_ACCESS_KEY_ID=KEY_ID, FLOW_SERVER_SECRET_ACCESS_KEY=SECRET, NO_COLOR="1")
+def start_server(**extra):
+    env = dict(os.environ, FLOW_SERVER_ACCESS_KEY_ID=KEY_ID, FLOW_SERVER_SECRET_ACCESS_KEY=SECRET, NO_COLOR="1", **extra)
     env.pop("FLOW_STORE", None)
     for _ in range(5):
         port = free_port()
@@ -140,6 +141,15 @@ def node_status(driver, state):
 def execution_status(driver):
     badges = driver.find_elements(By.CSS_SELECTOR, "h1 .status")
     return badges[0].get_attribute("data-status") if badges else None
+
+
+def stop(server):
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 def post(url, headers):
@@ -295,13 +305,20 @@ def main():
         logs = [entry for entry in driver.get_log("browser") if entry.get("level") == "SEVERE" and "401" not in entry.get("message", "")]
         assert not logs, f"the browser logged errors: {logs}"
         ok("no errors in the browser's console")
+
+        # Without Graphviz (FLOW_GRAPHVIZ=off acts as a missing library) the page says why and lists the states.
+        stop(server)
+        server, port = start_server(FLOW_GRAPHVIZ="off")
+        driver.get(f"http://127.0.0.1:{port}/#/executions/{flaky_id}")
+        wait(driver, lambda d: d.find_elements(By.CSS_SELECTOR, '#state-list li[data-state="Check"][data-status="SUCCEEDED"]'),
+             "without Graphviz the states are not listed")
+        message = driver.find_element(By.ID, "graph-missing").text
+        assert "cannot be drawn" in message and "FLOW_GRAPHVIZ=off" in message, message
+        ok("without Graphviz the page says why and lists the states")
+        shot(driver, "execution-without-graphviz")
     finally:
         driver.quit()
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     print("all checks passed")
 
 
