@@ -8,7 +8,7 @@ there). Starts `flow server` on a free 127.0.0.1 port with an access key and a p
 through the API with boto3, and checks in the browser (printing `ok: NAME` per check): an execution appears in the
 list without a reload, the filters, the graph's state colours (succeeded, failed, caught, not reached) and the
 history, user data shown as text (a `<script>` in an input, an `<img onerror>` in a state name), Redrive refused
-without credentials then done after signing in, the execution running again to success, the model page with its
+without credentials then done after signing in, the execution running again to success, Stop, the model page with its
 lineage and chart, endpoints, schedules, cross-site POSTs refused, and (with FLOW_GRAPHVIZ=off) the list of states
 the page shows without Graphviz. Saves screenshots in ARTIFACTS_DIR.
 Exits 1 on the first failure.
@@ -71,6 +71,7 @@ def write_pipelines():
                 "Unreached": {"Type": "Pass", "End": True},
                 XSS_STATE: {"Type": "Pass", "End": True},
             }}),
+        "slow.yaml": "Flow: {Name: slow}\nStartAt: Sleep\nStates:\n  Sleep: {Type: Wait, Seconds: 600, End: true}\n",
         "nightly.yaml": "Flow:\n  Name: nightly\n  Schedule: {Cron: \"0 3 * * *\", Timezone: Europe/Paris}\n"
                         "StartAt: Go\nStates:\n  Go: {Type: Pass, End: true}\n",
     }
@@ -267,11 +268,26 @@ def main():
         assert described["status"] == "SUCCEEDED" and described["redriveCount"] == 1, described
         ok("Redrive after signing in runs the failed execution again, to SUCCEEDED")
         shot(driver, "execution-redriven")
+        flaky_id = driver.current_url.rsplit("/", 1)[1]
+
+        # Stop (still signed in): a running execution, blue in the graph, ends ABORTED.
+        slow = sfn.start_execution(stateMachineArn=machine("slow"), name="slow-1")["executionArn"]
+        driver.get(base + "/#/executions")
+        wait(driver, lambda d: d.find_elements(By.LINK_TEXT, "slow-1"), "slow-1 is not listed")
+        click(driver, By.LINK_TEXT, "slow-1")
+        wait(driver, lambda d: execution_status(d) == "RUNNING" and d.find_elements(By.ID, "stop"), "slow-1 is not RUNNING with a Stop button")
+        if graphviz:
+            wait(driver, lambda d: node_status(d, "Sleep") == ("RUNNING", "#3b82f6"), "the running state is not blue")
+            ok("the graph colours a running state blue")
+        click(driver, By.ID, "stop")
+        wait(driver, lambda d: execution_status(d) == "ABORTED", "slow-1 did not end ABORTED after Stop")
+        assert sfn.describe_execution(executionArn=slow)["status"] == "ABORTED"
+        ok("Stop aborts a running execution")
+        shot(driver, "execution-stopped")
 
         # Cross-site requests: no X-Flow-Console header, or a foreign Origin, are refused even with credentials.
         import base64
         auth = "Basic " + base64.b64encode(f"{KEY_ID}:{SECRET}".encode()).decode()
-        flaky_id = driver.current_url.rsplit("/", 1)[1]
         url = f"{base}/console/api/executions/{flaky_id}/redrive"
         assert post(url, {"Authorization": auth}) == 403
         assert post(url, {"Authorization": auth, "X-Flow-Console": "1", "Origin": "http://evil.example"}) == 403
