@@ -56,7 +56,7 @@ let package = Package(
     ], swiftSettings: settings),
     // `flow server`: the Step Functions API (AWS JSON 1.0, SigV4) over the store and the executor.
     .target(name: "FlowServer", dependencies: [
-      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowHTTP",
+      "FlowCore", "FlowDefinition", "FlowExecutor", "FlowStore", "FlowHTTP", "FlowScheduler",
       .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
       .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"), .product(name: "Crypto", package: "swift-crypto"),
       .product(name: "NIOCore", package: "swift-nio"),

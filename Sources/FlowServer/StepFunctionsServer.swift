@@ -37,6 +37,7 @@ public final class StepFunctionsServer: Sendable {
     try configuration.validate()
     let router = Router(context: BasicRequestContext.self)
     router.post("/") { [self] request, _ -> Response in await respond(to: request) }
+    Console(service: service, configuration: configuration).register(on: router)
     let host = configuration.host
     let logger = logger
     var serverLogger = logger
