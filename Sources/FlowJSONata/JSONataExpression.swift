@@ -40,10 +40,7 @@ public struct JSONataExpression: @unchecked Sendable {
   /// - Throws: ``JSONataError`` with JSONata's code (`T2001`, `D3001`, …), message and position.
   public func evaluate(_ input: JSONValue?, bindings: [String: JSONValue] = [:],
                        environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONValue? {
-    let frame = Frame(Builtins.frame)
-    if environment.stepFunctionsFunctions {
-      for f in StepFunctionsFunctions.all { frame.bind(f.name, .function(f)) }
-    }
+    let frame = Frame(environment.stepFunctionsFunctions ? StepFunctionsFunctions.frame : Builtins.frame)
     for f in environment.functions { frame.bind(f.name, .function(StepFunctionsFunctions.wrap(f))) }
     for (name, value) in bindings { frame.bind(name, JV(value)) }
     var root = input.map(JV.init)

@@ -23,6 +23,12 @@ extension ScopeMachine {
     return try value(of: template.root, field: field, bindings: bindings(state: state, values))
   }
 
+  /// The value of a JSONata field against bindings already made (when a state evaluates several fields).
+  func evaluate(_ template: JSONataTemplate, field: String, bindings: [String: JSONValue]) throws -> JSONValue {
+    if case .literal(let value) = template.root { return value }
+    return try value(of: template.root, field: field, bindings: bindings)
+  }
+
   /// `$states` and the variables in scope.
   func bindings(state: State, _ values: StatesValues) -> [String: JSONValue] {
     var states: JSONObject = [
@@ -81,9 +87,9 @@ extension ScopeMachine {
   }
 
   /// The variables a JSONata `Assign` sets (each member evaluated against the old values).
-  func assignments(_ assign: JSONataTemplate?, state: State, _ values: StatesValues) throws -> [String: JSONValue] {
+  func assignments(_ assign: JSONataTemplate?, bindings: [String: JSONValue]) throws -> [String: JSONValue] {
     guard let assign else { return [:] }
-    let value = try evaluate(assign, field: "Assign", state: state, values)
+    let value = try evaluate(assign, field: "Assign", bindings: bindings)
     guard case .object(let members) = value else {
       throw unexpectedType(assign, field: "Assign", expected: "object", got: value)
     }
@@ -95,8 +101,9 @@ extension ScopeMachine {
   /// Exits a JSONata state: `Assign` and `Output` (default `defaultOutput`), both against the old variables.
   mutating func finishJSONata(_ state: State, fields: JSONataFields?, _ values: StatesValues, defaultOutput: JSONValue,
                               transition: FlowDefinition.Transition?) throws -> StepResult {
-    let variables = try assignments(fields?.assign, state: state, values)
-    let output = try fields?.output.map { try evaluate($0, field: "Output", state: state, values) } ?? defaultOutput
+    let bindings = fields?.assign == nil && fields?.output == nil ? [:] : bindings(state: state, values)
+    let variables = try assignments(fields?.assign, bindings: bindings)
+    let output = try fields?.output.map { try evaluate($0, field: "Output", bindings: bindings) } ?? defaultOutput
     position.variables.merge(variables) { $1 }
     exit(state, output, assigned: variables)
     switch transition {
