@@ -4,9 +4,10 @@ import Foundation
 final class Evaluator {
   let environment: JSONataEnvironment
   let timestamp: Double
-  /// How deeply evaluations are nested now, and how many steps were taken so far. Updated on every step, so kept
-  /// behind a pointer: as stored properties of the class, each update would also pay for a run-time exclusivity check.
-  private let counters = UnsafeMutablePointer<(depth: Int, steps: Int)>.allocate(capacity: 1)
+  /// How deeply evaluations are nested now, and how many steps were taken so far: updated on every step, without
+  /// run-time exclusivity checks (as `JArray.items`).
+  @exclusivity(unchecked) private var depth = 0
+  @exclusivity(unchecked) private var steps = 0
   let maxSteps: Int
   let maxDepth: Int
   let staticFrame: Frame
@@ -22,21 +23,17 @@ final class Evaluator {
     self.maxSteps = environment.maxSteps ?? Int.max
     self.staticFrame = staticFrame
     self.random = environment.random
-    counters.initialize(to: (0, 0))
   }
 
-  deinit { counters.deallocate() }
-
   func evaluate(_ expr: Node, _ input: JV?, _ env: Frame) throws -> JV? {
-    counters.pointee.depth += 1
-    defer { counters.pointee.depth -= 1 }
-    let depth = counters.pointee.depth
+    depth += 1
+    defer { depth -= 1 }
     if depth > maxDepth || (depth > 32 && !stack.hasRoom()) {
       throw JSONataError(.u1001, "Stack overflow error: the evaluation is nested more than \(maxDepth) levels deep (infinite recursion?)",
                          position: expr.position)
     }
-    counters.pointee.steps += 1
-    if counters.pointee.steps > maxSteps {
+    steps += 1
+    if steps > maxSteps {
       throw JSONataError(.u1001, "The evaluation took more than \(maxSteps) steps (an endless loop?)", position: expr.position)
     }
     var result: JV?

@@ -3,10 +3,11 @@
 /// Most frames hold a handful of bindings (a lambda's parameters, a block's variables), found faster by comparing
 /// names than by hashing them; a frame that grows past a few (the built-in functions) gets a hash index as well.
 final class Frame {
-  private var names: [String] = []
-  private var values: [JV?] = []
+  // Without run-time exclusivity checks, as `JArray.items`: read on every variable lookup.
+  @exclusivity(unchecked) private var names: [String] = []
+  @exclusivity(unchecked) private var values: [JV?] = []
   /// Where each name is in `names`, once there are more than `linearLimit` of them.
-  private var index: [String: Int]?
+  @exclusivity(unchecked) private var index: [String: Int]?
   private static let linearLimit = 8
   let parent: Frame?
 

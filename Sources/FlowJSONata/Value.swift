@@ -2,7 +2,9 @@ import FlowCore
 
 /// An array inside the evaluator. A class, because jsonata's sequences carry flags and are built up in place.
 final class JArray {
-  var items: [JV]
+  // Read and written throughout evaluation; never while another access to it is under way (the debug build's
+  // run-time checks pass the whole test suite), so release builds skip those checks (`@exclusivity(unchecked)`).
+  @exclusivity(unchecked) var items: [JV]
   /// A sequence produced by path navigation (flattened, and a singleton collapses to its item).
   var isSequence = false
   /// A singleton sequence that must stay an array (`[]` in a path).
@@ -30,13 +32,14 @@ final class JArray {
 /// fields of a large document converts those two fields, not the document. Setting a member converts the rest first;
 /// the evaluator only sets members of objects it built itself, never of its input.
 final class JObject {
-  private var eagerKeys: [String] = []
-  private var values: [String: JV] = [:]
+  // Without run-time exclusivity checks, as `JArray.items`: read on every member lookup.
+  @exclusivity(unchecked) private var eagerKeys: [String] = []
+  @exclusivity(unchecked) private var values: [String: JV] = [:]
   /// The members of a lazy object as JSON (`nil` once every member is converted and the object is an ordinary one).
-  private var source: JSONObject?
+  @exclusivity(unchecked) private var source: JSONObject?
   /// The array and object members of a lazy object converted so far, by index in `source` (empty until the first
   /// is read).
-  private var converted: [JV?] = []
+  @exclusivity(unchecked) private var converted: [JV?] = []
 
   init() {}
   init(_ pairs: [(String, JV)]) { for (k, v) in pairs { self[k] = v } }
