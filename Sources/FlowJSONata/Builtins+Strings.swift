@@ -8,7 +8,7 @@ extension Builtins {
     },
     .native("substring", "<s-nn?:s>") { _, a, _ in
       guard let s = str(a, 0) else { return nil }
-      let chars = Array(s.unicodeScalars)
+      let chars = s.unicodeScalars
       let len = chars.count
       var start = Int(jsTrunc(num(a, 1) ?? 0))
       if len + start < 0 { start = 0 }
@@ -16,7 +16,8 @@ extension Builtins {
         var f = from < 0 ? max(len + from, 0) : min(from, len)
         let t = to < 0 ? max(len + to, 0) : min(to, len)
         if f > t { f = t }
-        return String(String.UnicodeScalarView(chars[f..<t]))
+        let lower = chars.index(chars.startIndex, offsetBy: f)
+        return String(chars[lower..<chars.index(lower, offsetBy: t - f)])
       }
       if let lengthArg = num(a, 2) {
         if lengthArg <= 0 { return .string("") }

@@ -13,6 +13,7 @@ extension Evaluator {
       throw JSONataError(.t1005, "Attempted to invoke a non-function. Did you mean $\(first.value)?", position: expr.position, token: first.value)
     }
     var args: [JV?] = []
+    args.reserveCapacity(expr.arguments.count + 1)
     if let context { args.append(context) }
     for a in expr.arguments { args.append(try evaluate(a, input, env)) }
     let name = procedureName(procNode)
@@ -55,8 +56,14 @@ extension Evaluator {
     if let sig = f.signature { args = try sig.validate(args, context: input, name: name ?? f.name) }
     switch f.body {
     case .lambda(let node, let lambdaInput, let frame, let params):
-      let callFrame = Frame(frame)
-      for (i, p) in params.enumerated() { callFrame.bind(p, i < args.count ? args[i] : nil) }
+      let callFrame: Frame
+      if params.indices.allSatisfy({ i in !params[..<i].contains(params[i]) }) {
+        callFrame = Frame(frame, names: params, values: args)
+      } else {
+        // A repeated parameter name: the last argument given for it wins, as binding them in turn does.
+        callFrame = Frame(frame)
+        for (i, p) in params.enumerated() { callFrame.bind(p, i < args.count ? args[i] : nil) }
+      }
       return try evaluate(node.body!, lambdaInput, callFrame)
     case .native(_, _, let impl):
       return try impl(self, args, CallContext(input: input, frame: env))

@@ -2,6 +2,7 @@
 
 extension Evaluator {
   func evaluatePath(_ expr: Node, _ input: JV?, _ env: Frame) throws -> JV? {
+    if let value = simplePathValue(expr, input, env) { return value }
     var inputSequence: JArray
     if case .array(let a)? = input, expr.steps[0].kind != .variable {
       inputSequence = a
@@ -63,6 +64,32 @@ extension Evaluator {
     return resultSequence
   }
 
+  /// The value of a path of field names (`Price`, `Account.Name`), possibly after a variable (`$states.input.x`),
+  /// when each step before the last lands on an object: the member itself, which is what the general evaluation
+  /// gives too after wrapping each object and member in sequences. `.none` when the path or the data needs the
+  /// general evaluation (an array on the way, a predicate, a binding, …).
+  private func simplePathValue(_ expr: Node, _ input: JV?, _ env: Frame) -> JV?? {
+    guard expr.group == nil, !expr.keepSingletonArray else { return .none }
+    var current = input
+    for (i, step) in expr.steps.enumerated() {
+      guard step.stages == nil, step.predicate == nil, step.group == nil, !step.tuple, !step.keepArray,
+            step.focus == nil, step.index == nil, step.ancestor == nil else { return .none }
+      if i == 0, step.kind == .variable, !step.value.isEmpty {
+        current = env.lookup(step.value)
+        continue
+      }
+      guard step.kind == .name else { return .none }
+      guard let value = current else {
+        if i == 0 { return .none }   // no input: the general evaluation decides
+        return .some(nil)            // undefined on the way: the path is undefined
+      }
+      guard case .object(let object) = value else { return .none }
+      current = object[step.value]
+    }
+    if case .array(let a)? = current, a.isSequence { return .none }
+    return .some(current)
+  }
+
   func evaluateStep(_ expr: Node, _ input: JArray, _ env: Frame, lastStep: Bool, undefinedItem: Bool = false) throws -> JArray {
     if expr.kind == .sort {
       var result = try evaluateSort(expr, input, env)
@@ -70,14 +97,14 @@ extension Evaluator {
       return result
     }
     var results: [JV] = []
-    let items: [JV?] = undefinedItem ? [nil] : input.items
-    for item in items {
+    func run(_ item: JV?) throws {
       var res = try evaluate(expr, item, env)
       if let stages = expr.stages {
         for case .filter(let p, _) in stages { res = try evaluateFilter(p, res, env) }
       }
       if let res { results.append(res) }
     }
+    if undefinedItem { try run(nil) } else { for item in input.items { try run(item) } }
     if lastStep, results.count == 1, case .array(let a) = results[0], !a.isSequence {
       return a
     }

@@ -4,12 +4,16 @@ import Foundation
 final class Evaluator {
   let environment: JSONataEnvironment
   let timestamp: Double
-  var depth = 0
-  var steps = 0
+  /// How deeply evaluations are nested now, and how many steps were taken so far: updated on every step, without
+  /// run-time exclusivity checks (as `JArray.items`).
+  @exclusivity(unchecked) private var depth = 0
+  @exclusivity(unchecked) private var steps = 0
   let maxSteps: Int
-  var maxDepth: Int
+  let maxDepth: Int
   let staticFrame: Frame
-  let stack = StackGuard()
+  /// Measured only when an evaluation nests deeply: measuring costs a system call or two, and shallow nesting
+  /// cannot exhaust any thread's stack.
+  lazy var stack = StackGuard()
   let random: JSONataRandom
 
   init(environment: JSONataEnvironment, staticFrame: Frame) {
@@ -24,7 +28,7 @@ final class Evaluator {
   func evaluate(_ expr: Node, _ input: JV?, _ env: Frame) throws -> JV? {
     depth += 1
     defer { depth -= 1 }
-    if depth > maxDepth || !stack.hasRoom() {
+    if depth > maxDepth || (depth > 32 && !stack.hasRoom()) {
       throw JSONataError(.u1001, "Stack overflow error: the evaluation is nested more than \(maxDepth) levels deep (infinite recursion?)",
                          position: expr.position)
     }
@@ -97,31 +101,34 @@ final class Evaluator {
     func fail(_ code: JSONataError.Code, _ message: String) -> JSONataError {
       JSONataError(code, message, position: expr.position, token: op)
     }
-    if op == "and" || op == "or" {
-      let l = boolean(lhs) ?? false
-      if op == "and" { return .bool(l ? (boolean(try evaluate(expr.rhs!, input, env)) ?? false) : false) }
-      return .bool(l ? true : (boolean(try evaluate(expr.rhs!, input, env)) ?? false))
+    guard let binary = expr.binaryOperator else { throw fail(.s0204, "Unknown operator: \(op)") }
+    switch binary {
+    case .and:
+      return .bool(boolean(lhs) ?? false ? (boolean(try evaluate(expr.rhs!, input, env)) ?? false) : false)
+    case .or:
+      return .bool(boolean(lhs) ?? false ? true : (boolean(try evaluate(expr.rhs!, input, env)) ?? false))
+    default: break
     }
     let rhs = try evaluate(expr.rhs!, input, env)
-    switch op {
-    case "+", "-", "*", "/", "%":
+    switch binary {
+    case .add, .subtract, .multiply, .divide, .modulo:
       if let lhs, try !isNumeric(lhs) { throw fail(.t2001, "The left side of the \(op) operator must evaluate to a number") }
       if let rhs, try !isNumeric(rhs) { throw fail(.t2002, "The right side of the \(op) operator must evaluate to a number") }
       guard case .number(let l)? = lhs, case .number(let r)? = rhs else { return nil }
       let v: Double
-      switch op {
-      case "+": v = l + r
-      case "-": v = l - r
-      case "*": v = l * r
-      case "/": v = l / r
+      switch binary {
+      case .add: v = l + r
+      case .subtract: v = l - r
+      case .multiply: v = l * r
+      case .divide: v = l / r
       default: v = l.truncatingRemainder(dividingBy: r)
       }
       return .number(v)
-    case "=", "!=":
+    case .equal, .notEqual:
       guard lhs != nil, rhs != nil else { return .bool(false) }
       let eq = deepEqual(lhs, rhs)
-      return .bool(op == "=" ? eq : !eq)
-    case "<", "<=", ">", ">=":
+      return .bool(binary == .equal ? eq : !eq)
+    case .less, .lessOrEqual, .greater, .greaterOrEqual:
       func comparable(_ v: JV?) -> Bool {
         switch v { case nil, .string?, .number?: true; default: false }
       }
@@ -129,20 +136,25 @@ final class Evaluator {
         throw fail(.t2010, "The expressions either side of operator \(op) must evaluate to numeric or string values")
       }
       guard let lhs, let rhs else { return nil }
+      func holds<T: Comparable>(_ a: T, _ b: T) -> Bool {
+        switch binary {
+        case .less: a < b
+        case .lessOrEqual: a <= b
+        case .greater: a > b
+        default: a >= b
+        }
+      }
       switch (lhs, rhs) {
-      case let (.number(a), .number(b)):
-        return .bool(op == "<" ? a < b : op == "<=" ? a <= b : op == ">" ? a > b : a >= b)
-      case let (.string(a), .string(b)):
-        let c = compareJS(a, b)
-        return .bool(op == "<" ? c < 0 : op == "<=" ? c <= 0 : op == ">" ? c > 0 : c >= 0)
+      case let (.number(a), .number(b)): return .bool(holds(a, b))
+      case let (.string(a), .string(b)): return .bool(holds(compareJS(a, b), 0))
       default:
         throw fail(.t2009, "The values either side of operator \(op) must be of the same data type")
       }
-    case "&":
+    case .concatenate:
       let l = try lhs.map { try stringify($0) } ?? ""
       let r = try rhs.map { try stringify($0) } ?? ""
       return .string(l + r)
-    case "..":
+    case .range:
       if let lhs, !isInteger(lhs) { throw fail(.t2003, "The left side of the range operator (..) must evaluate to an integer") }
       if let rhs, !isInteger(rhs) { throw fail(.t2004, "The right side of the range operator (..) must evaluate to an integer") }
       guard case .number(let a)? = lhs, case .number(let b)? = rhs, a <= b else { return nil }
@@ -152,12 +164,12 @@ final class Evaluator {
       }
       let start = clampInt(a), end = clampInt(b)
       return .array(JArray.sequence((start...end).map { .number(Double($0)) }))
-    case "in":
+    case .membership:
       guard let lhs, let rhs else { return .bool(false) }
       let items = rhs.asArray?.items ?? [rhs]
       return .bool(items.contains { strictEqual($0, lhs) })
-    default:
-      throw fail(.s0204, "Unknown operator: \(op)")
+    case .and, .or:
+      preconditionFailure("handled before the right side is evaluated")
     }
   }
 

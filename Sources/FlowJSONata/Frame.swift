@@ -1,16 +1,54 @@
 /// A scope of variable bindings; lookups fall through to the enclosing frame.
+///
+/// Most frames hold a handful of bindings (a lambda's parameters, a block's variables), found faster by comparing
+/// names than by hashing them; a frame that grows past a few (the built-in functions) gets a hash index as well.
 final class Frame {
-  private var bindings: [String: JV?] = [:]
+  // Without run-time exclusivity checks, as `JArray.items`: read on every variable lookup.
+  @exclusivity(unchecked) private var names: [String] = []
+  @exclusivity(unchecked) private var values: [JV?] = []
+  /// Where each name is in `names`, once there are more than `linearLimit` of them.
+  @exclusivity(unchecked) private var index: [String: Int]?
+  private static let linearLimit = 8
   let parent: Frame?
 
   init(_ parent: Frame?) { self.parent = parent }
 
-  func bind(_ name: String, _ value: JV?) { bindings.updateValue(value, forKey: name) }
+  /// A frame binding `names` (distinct) to `values`, position by position; missing values are undefined.
+  init(_ parent: Frame?, names: [String], values: [JV?]) {
+    self.parent = parent
+    self.names = names
+    if values.count == names.count {
+      self.values = values
+    } else {
+      self.values = names.indices.map { $0 < values.count ? values[$0] : nil }
+    }
+    if names.count > Frame.linearLimit { index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) }) }
+  }
 
+  private func position(of name: String) -> Int? {
+    if let index { return index[name] }
+    return names.firstIndex(of: name)
+  }
+
+  func bind(_ name: String, _ value: JV?) {
+    if let i = position(of: name) {
+      values[i] = value
+      return
+    }
+    names.append(name)
+    values.append(value)
+    if index != nil {
+      index![name] = names.count - 1
+    } else if names.count > Frame.linearLimit {
+      index = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+    }
+  }
+
+  /// The value bound to `name` here or in an enclosing frame (`nil` when unbound, or bound to undefined).
   func lookup(_ name: String) -> JV? {
     var frame: Frame? = self
     while let f = frame {
-      if let v = f.bindings[name] { return v }
+      if let i = f.position(of: name) { return f.values[i] }
       frame = f.parent
     }
     return nil

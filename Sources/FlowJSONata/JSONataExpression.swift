@@ -13,6 +13,8 @@ import Foundation
 /// ## Topics
 /// - ``init(_:)``
 /// - ``evaluate(_:bindings:environment:)``
+/// - ``evaluate(_:bindings:)``
+/// - ``JSONataBindings``
 /// - ``JSONataEnvironment``
 /// - ``JSONataError``
 public struct JSONataExpression: @unchecked Sendable {
@@ -40,12 +42,18 @@ public struct JSONataExpression: @unchecked Sendable {
   /// - Throws: ``JSONataError`` with JSONata's code (`T2001`, `D3001`, …), message and position.
   public func evaluate(_ input: JSONValue?, bindings: [String: JSONValue] = [:],
                        environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) -> JSONValue? {
-    let frame = Frame(Builtins.frame)
-    if environment.stepFunctionsFunctions {
-      for f in StepFunctionsFunctions.all { frame.bind(f.name, .function(f)) }
-    }
-    for f in environment.functions { frame.bind(f.name, .function(StepFunctionsFunctions.wrap(f))) }
-    for (name, value) in bindings { frame.bind(name, JV(value)) }
+    try evaluate(input, bindings: JSONataBindings(bindings, environment: environment))
+  }
+
+  /// Evaluates the expression with variables prepared once for several evaluations.
+  ///
+  /// - Parameters:
+  ///   - input: The input document (`$`), or `nil` for none (undefined).
+  ///   - bindings: The variables, with the environment they were prepared for.
+  /// - Returns: The result, or `nil` when the expression produced nothing (undefined).
+  /// - Throws: ``JSONataError`` with JSONata's code, message and position.
+  public func evaluate(_ input: JSONValue?, bindings: JSONataBindings) throws(JSONataError) -> JSONValue? {
+    let frame = Frame(bindings.frame)
     var root = input.map(JV.init)
     frame.bind("$", root)
     if case .array? = root {
@@ -53,7 +61,7 @@ public struct JSONataExpression: @unchecked Sendable {
       wrapper.outerWrapper = true
       root = .array(wrapper)
     }
-    let evaluator = Evaluator(environment: environment, staticFrame: Builtins.frame)
+    let evaluator = Evaluator(environment: bindings.environment, staticFrame: Builtins.frame)
     do {
       let result = try evaluator.evaluate(ast, root, frame)
       if case .function? = result { return nil }
@@ -63,5 +71,31 @@ public struct JSONataExpression: @unchecked Sendable {
     } catch {
       throw JSONataError(.init("U1002"), "\(error)")
     }
+  }
+}
+
+/// Variables made ready once for several evaluations, such as the fields of one Step Functions state that all read
+/// `$states`: each value is converted to the evaluator's form as it is first read, and stays converted for the
+/// evaluations that follow.
+///
+/// One set of bindings is for one thread at a time (the conversion happens as values are read). What an expression
+/// binds with `:=` stays in its own evaluation.
+///
+/// ```swift
+/// let bindings = JSONataBindings(["states": states], environment: .stepFunctions())
+/// let output = try outputExpression.evaluate(input, bindings: bindings)
+/// let assigned = try assignExpression.evaluate(input, bindings: bindings)
+/// ```
+public final class JSONataBindings {
+  let frame: Frame
+  /// The environment the evaluations run in.
+  public let environment: JSONataEnvironment
+
+  /// Prepares variables, named without `$` (`["states": …]` makes `$states`), for evaluations in `environment`.
+  public init(_ bindings: [String: JSONValue] = [:], environment: JSONataEnvironment = JSONataEnvironment()) {
+    self.environment = environment
+    frame = Frame(environment.stepFunctionsFunctions ? StepFunctionsFunctions.frame : Builtins.frame)
+    for f in environment.functions { frame.bind(f.name, .function(StepFunctionsFunctions.wrap(f))) }
+    for (name, value) in bindings { frame.bind(name, JV(value)) }
   }
 }

@@ -47,6 +47,8 @@ extension JV {
   /// `Number(n.toPrecision(15))`, which jsonata applies before turning numbers into text.
   static func precision15(_ d: Double) -> Double {
     guard d.isFinite, d != 0 else { return d }
+    // An integer of up to 15 digits is its own 15-digit rounding.
+    if d == d.rounded(), abs(d) < 1e15 { return d }
     return Double(String(format: "%.14e", d)) ?? d
   }
 }

@@ -22,11 +22,21 @@ final class Node {
     case index(String)
   }
   struct SortTerm { var descending: Bool; var expression: Node }
+  /// The operator of a `.binary` node, decoded once when the tree is built rather than compared as text on
+  /// every evaluation.
+  enum BinaryOperator: String {
+    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+    case equal = "=", notEqual = "!="
+    case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
+    case concatenate = "&", range = "..", membership = "in", and, or
+  }
 
   var kind: Kind
   var value: String
   var position: Int
   var literal: JV?
+  /// The operator of a `.binary` node (`nil` for an unknown one, an error when evaluated).
+  var binaryOperator: BinaryOperator?
 
   var lhs: Node?
   var rhs: Node?

@@ -311,6 +311,7 @@ extension Parser {
       result.rhs = try processAST(expr.rhs!)
     default:
       result = Node(.binary, expr.value, position: expr.position)
+      result.binaryOperator = Node.BinaryOperator(rawValue: expr.value)
       result.lhs = try processAST(expr.lhs!)
       result.rhs = try processAST(expr.rhs!)
       pushAncestry(result, result.lhs!)

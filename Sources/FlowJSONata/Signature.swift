@@ -9,8 +9,12 @@ struct Signature {
     var subtype: String?
   }
   let params: [Param]
-  /// Each parameter as the symbols it accepts and its quantifier (`?`, `+` or none), for matching.
-  let shapes: [(set: Set<Character>, quantifier: Character?)]
+  /// Each parameter as the symbols it accepts (a ``symbolMask``) and its quantifier (`?`, `+` or none), for matching.
+  let shapes: [(mask: UInt32, quantifier: Character?)]
+  /// Whether some parameter is `+` (takes several arguments), which the quick match of ``matchCounts(_:)`` leaves out.
+  let hasRepeatedParameter: Bool
+  /// How many leading parameters are not optional: those after them are all `?`.
+  let leadingRequired: Int
   let text: String
 
   init(_ signature: String, position: Int = 0) throws(JSONataError) {
@@ -77,33 +81,55 @@ struct Signature {
       var r = p.regex
       var q: Character?
       if let last = r.last, last == "?" || last == "+" { q = last; r.removeLast() }
-      return (r.hasPrefix("[") ? Set(r.dropFirst().dropLast()) : Set(r), q)
+      let symbols = r.hasPrefix("[") ? String(r.dropFirst().dropLast()) : r
+      return (symbols.reduce(0) { $0 | Signature.symbolMask($1) }, q)
     }
+    hasRepeatedParameter = shapes.contains { $0.quantifier == "+" }
+    leadingRequired = (shapes.lastIndex { $0.quantifier != "?" } ?? -1) + 1
   }
 
-  static func symbol(_ v: JV?) -> Character {
+  /// A symbol (a lowercase letter) as one bit, so that a set of symbols is a mask.
+  static func symbolMask(_ symbol: Character) -> UInt32 {
+    guard let ascii = symbol.asciiValue, ascii >= 97, ascii <= 122 else { return 0 }
+    return 1 << UInt32(ascii - 97)
+  }
+
+  /// The symbol of a value's type as an ASCII letter: `m` (missing, undefined), `f`, `s`, `n`, `b`, `l` (null), `a`, `o`.
+  static func code(_ v: JV?) -> UInt8 {
     switch v {
-    case nil: "m"
-    case .function?: "f"
-    case .string?: "s"
-    case .number?: "n"
-    case .bool?: "b"
-    case .null?: "l"
-    case .array?: "a"
-    case .object?: "o"
+    case nil: UInt8(ascii: "m")
+    case .function?: UInt8(ascii: "f")
+    case .string?: UInt8(ascii: "s")
+    case .number?: UInt8(ascii: "n")
+    case .bool?: UInt8(ascii: "b")
+    case .null?: UInt8(ascii: "l")
+    case .array?: UInt8(ascii: "a")
+    case .object?: UInt8(ascii: "o")
     }
   }
 
-  /// Checks `args` against the signature; returns them with context values filled in and singletons wrapped as arrays.
-  /// Matches the argument symbols against the parameters the way the signature's regex would (greedy, with
-  /// backtracking), without running a regex on every call: how many symbols each parameter takes.
-  private func matchCounts(_ symbols: [Character]) -> [Int]? {
+  static func symbol(_ v: JV?) -> Character { Character(Unicode.Scalar(code(v))) }
+
+  /// The symbol of a value's type as one bit of a mask (see ``symbolMask(_:)``).
+  static func mask(_ v: JV?) -> UInt32 { 1 << UInt32(code(v) - 97) }
+
+  /// How many arguments each parameter takes, matching the argument symbols against the parameters the way the
+  /// signature's regex would (greedy, with backtracking) without running a regex on every call; `nil` when they do
+  /// not match.
+  private func matchCounts(_ args: [JV?]) -> [Int]? {
+    // The usual call: one argument for each of the first parameters, none for the optional rest. With no `+`
+    // parameter that is the first assignment the greedy search tries, so when it fits it is the answer.
+    if !hasRepeatedParameter, args.count >= leadingRequired, args.count <= shapes.count,
+       args.indices.allSatisfy({ shapes[$0].mask & Signature.mask(args[$0]) != 0 }) {
+      return shapes.indices.map { $0 < args.count ? 1 : 0 }
+    }
+    let masks = args.map(Signature.mask)
     var counts = [Int](repeating: 0, count: params.count)
     func match(_ p: Int, _ i: Int) -> Bool {
-      if p == shapes.count { return i == symbols.count }
+      if p == shapes.count { return i == masks.count }
       let shape = shapes[p]
       var maxTake = 0
-      while i + maxTake < symbols.count, shape.set.contains(symbols[i + maxTake]) {
+      while i + maxTake < masks.count, shape.mask & masks[i + maxTake] != 0 {
         maxTake += 1
         if shape.quantifier != "+" { break }
       }
@@ -120,23 +146,21 @@ struct Signature {
     return match(0, 0) ? counts : nil
   }
 
+  /// Checks `args` against the signature; returns them with context values filled in and singletons wrapped as arrays.
   func validate(_ args: [JV?], context: JV?, name: String) throws -> [JV?] {
-    let symbols = args.map(Signature.symbol)
-    guard let counts = matchCounts(symbols) else {
-      throw validationError(args, String(symbols), name: name)
+    guard let counts = matchCounts(args) else {
+      throw validationError(args, String(args.map(Signature.symbol)), name: name)
     }
     var validated: [JV?] = []
+    validated.reserveCapacity(params.count)
     var argIndex = 0
     var symbolIndex = 0
     for (index, param) in params.enumerated() {
-      let m = String(symbols[symbolIndex..<(symbolIndex + counts[index])])
-      symbolIndex += counts[index]
-      if m.isEmpty {
+      let count = counts[index]
+      defer { symbolIndex += count }
+      if count == 0 {
         if param.context {
-          let contextSymbol = Signature.symbol(context)
-          let base = param.regex.dropLast()   // without the "?" that "-" added
-          let accepts = base.hasPrefix("[") ? base.dropFirst().dropLast().contains(contextSymbol) : base.contains(contextSymbol)
-          if accepts {
+          if shapes[index].mask & Signature.mask(context) != 0 {
             validated.append(context)
           } else {
             throw JSONataError(.t0411, "Context value is not a compatible type with argument \(argIndex + 1) of function \(name)",
@@ -148,22 +172,24 @@ struct Signature {
         }
         continue
       }
-      for single in m {
+      // The symbols this parameter took, as the regex's match would give them.
+      let matched = symbolIndex..<(symbolIndex + count)
+      for single in matched.lazy.map({ Signature.code(args[$0]) }) {
         let arg = argIndex < args.count ? args[argIndex] : nil
         if param.type == "a" {
-          if single == "m" {
+          if single == UInt8(ascii: "m") {
             validated.append(nil)
           } else {
             var ok = true
             if let sub = param.subtype {
-              if single != "a" && m != sub {
+              if single != UInt8(ascii: "a") && String(matched.map { Signature.symbol(args[$0]) }) != sub {
                 ok = false
-              } else if single == "a", case .array(let arr)? = arg, let first = arr.items.first {
-                let itemType = Signature.symbol(first)
-                if itemType != sub.first {
+              } else if single == UInt8(ascii: "a"), case .array(let arr)? = arg, let first = arr.items.first {
+                let itemType = Signature.code(first)
+                if itemType != sub.utf8.first {
                   ok = false
                 } else {
-                  ok = arr.items.allSatisfy { Signature.symbol($0) == itemType }
+                  ok = arr.items.allSatisfy { Signature.code($0) == itemType }
                 }
               }
             }
@@ -171,7 +197,7 @@ struct Signature {
               let typeName = ["a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects", "s": "strings"][param.subtype ?? ""] ?? "values"
               throw JSONataError(.t0412, "Argument \(argIndex + 1) of function \(name) must be an array of \(typeName)", token: name)
             }
-            if single != "a", let arg { validated.append(.array(JArray([arg]))) } else { validated.append(arg) }
+            if single != UInt8(ascii: "a"), let arg { validated.append(.array(JArray([arg]))) } else { validated.append(arg) }
           }
         } else {
           validated.append(arg)

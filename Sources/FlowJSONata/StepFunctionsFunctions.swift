@@ -10,6 +10,14 @@ enum StepFunctionsFunctions {
     }
   }
 
+  /// The built-ins with these bound over them, a frame shared by every evaluation in Step Functions' environment
+  /// (written once when first used and only read afterwards, as ``Builtins/frame``).
+  nonisolated(unsafe) static let frame: Frame = {
+    let f = Frame(Builtins.frame)
+    for fn in all { f.bind(fn.name, .function(fn)) }
+    return f
+  }()
+
   nonisolated(unsafe) static let all: [JFunction] = [
     .native("partition", "<an:a>") { _, a, _ in
       guard case .array(let arr)? = Builtins.arg(a, 0), let size = Builtins.num(a, 1) else { return nil }

@@ -2,7 +2,9 @@ import FlowCore
 
 /// An array inside the evaluator. A class, because jsonata's sequences carry flags and are built up in place.
 final class JArray {
-  var items: [JV]
+  // Read and written throughout evaluation; never while another access to it is under way (the debug build's
+  // run-time checks pass the whole test suite), so release builds skip those checks (`@exclusivity(unchecked)`).
+  @exclusivity(unchecked) var items: [JV]
   /// A sequence produced by path navigation (flattened, and a singleton collapses to its item).
   var isSequence = false
   /// A singleton sequence that must stay an array (`[]` in a path).
@@ -24,32 +26,91 @@ final class JArray {
 }
 
 /// An object inside the evaluator, keeping the order in which keys were first set.
+///
+/// An object converted from JSON starts out *lazy*: it keeps the JSON members and converts each one the first time
+/// it is read (and keeps the conversion, so a member read twice is the same value). An expression that reads two
+/// fields of a large document converts those two fields, not the document. Setting a member converts the rest first;
+/// the evaluator only sets members of objects it built itself, never of its input.
 final class JObject {
-  private(set) var keys: [String] = []
-  private(set) var values: [String: JV] = [:]
+  // Without run-time exclusivity checks, as `JArray.items`: read on every member lookup.
+  @exclusivity(unchecked) private var eagerKeys: [String] = []
+  @exclusivity(unchecked) private var values: [String: JV] = [:]
+  /// The members of a lazy object as JSON (`nil` once every member is converted and the object is an ordinary one).
+  @exclusivity(unchecked) private var source: JSONObject?
+  /// The array and object members of a lazy object converted so far, by index in `source` (empty until the first
+  /// is read).
+  @exclusivity(unchecked) private var converted: [JV?] = []
 
   init() {}
   init(_ pairs: [(String, JV)]) { for (k, v) in pairs { self[k] = v } }
-  /// From keys known to be distinct (those of a JSON object), without checking them again.
-  init(distinctKeys keys: [String], values: [String: JV]) {
-    self.keys = keys
+  /// A lazy object over JSON members.
+  init(json: JSONObject) { source = json }
+
+  /// The member at `index` of a lazy object's `source`. An array or object is converted on first use and kept (it
+  /// must stay the same value: JSONata compares them by identity); anything else costs nothing to convert again.
+  private func member(_ source: JSONObject, at index: Int) -> JV {
+    let json = source.values[index]
+    switch json {
+    case .array, .object:
+      if converted.isEmpty { converted = Array(repeating: nil, count: source.count) }
+      if let value = converted[index] { return value }
+      let value = JV(json)
+      converted[index] = value
+      return value
+    default:
+      return JV(json)
+    }
+  }
+
+  /// Converts every member still held as JSON, making the object an ordinary one.
+  private func convertAll() {
+    guard let source else { return }
+    var values: [String: JV] = [:]
+    values.reserveCapacity(source.count)
+    for i in 0..<source.count { values[source.keys[i]] = member(source, at: i) }
+    eagerKeys = Array(source.keys)
     self.values = values
+    self.source = nil
+    converted = []
   }
 
   subscript(key: String) -> JV? {
-    get { values[key] }
+    get {
+      if let source {
+        guard let index = source.index(forKey: key) else { return nil }
+        return member(source, at: index)
+      }
+      return values[key]
+    }
     set {
+      convertAll()
       if let newValue {
-        if values.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+        if values.updateValue(newValue, forKey: key) == nil { eagerKeys.append(key) }
       } else if values.removeValue(forKey: key) != nil {
-        keys.removeAll { $0 == key }
+        eagerKeys.removeAll { $0 == key }
       }
     }
   }
-  var count: Int { keys.count }
-  var isEmpty: Bool { keys.isEmpty }
-  var pairs: [(String, JV)] { keys.map { ($0, values[$0]!) } }
-  func copy() -> JObject { let o = JObject(); o.keys = keys; o.values = values; return o }
+  var keys: [String] { source.map { Array($0.keys) } ?? eagerKeys }
+  var count: Int { source?.count ?? eagerKeys.count }
+  var isEmpty: Bool { count == 0 }
+  var pairs: [(String, JV)] {
+    if let source { return (0..<source.count).map { (source.keys[$0], member(source, at: $0)) } }
+    return eagerKeys.map { ($0, values[$0]!) }
+  }
+  /// A shallow copy: the same member values, under keys that can then be changed independently.
+  func copy() -> JObject {
+    let o = JObject()
+    if let source {
+      if converted.isEmpty { converted = Array(repeating: nil, count: source.count) }
+      o.source = source
+      o.converted = converted
+    } else {
+      o.eagerKeys = eagerKeys
+      o.values = values
+    }
+    return o
+  }
 }
 
 /// A value inside the evaluator; `nil` (as `JV?`) is JSONata's *undefined*.
@@ -82,11 +143,7 @@ extension JV {
     case .double(let d): self = .number(d)
     case .string(let s): self = .string(s)
     case .array(let items): self = .array(JArray(items.map(JV.init)))
-    case .object(let members):
-      var values: [String: JV] = [:]
-      values.reserveCapacity(members.count)
-      for (k, v) in members { values[k] = JV(v) }
-      self = .object(JObject(distinctKeys: Array(members.keys), values: values))
+    case .object(let members): self = .object(JObject(json: members))
     }
   }
 

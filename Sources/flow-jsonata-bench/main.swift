@@ -1,6 +1,7 @@
 // JSONata benchmark: `swift run -c release flow-jsonata-bench`. Times a few expressions with FlowJSONata and, in the
 // same run, with jsonata-python (the interpreter named by $JSONATA_PYTHON, default `python3`, must have
 // `pip install jsonata-python`). Prints one line per expression: milliseconds per evaluation and the ratio.
+// FLOW_BENCH_ITERATIONS sets the number of timed runs (default 20), FLOW_BENCH_ONLY picks cases by name.
 import FlowCore
 import FlowJSONata
 import Foundation
@@ -22,13 +23,15 @@ func makeInput() -> JSONValue {
   return ["Account": ["Order": .array(orders)], "numbers": .array(numbers), "words": .array(words)]
 }
 
+/// `FLOW_BENCH_ONLY=predicate` keeps the cases whose name contains the text (for profiling one of them).
+let only = ProcessInfo.processInfo.environment["FLOW_BENCH_ONLY"]
 let cases: [(String, String)] = [
   ("baseline: input only", "1"),
   ("path with predicate", "Account.Order.Product[Price > 50].SKU"),
   ("$map with lambda", "$map(numbers, function($v) { $v * 2 })"),
   ("$sum over 10,000 numbers", "$sum(numbers)"),
   ("string functions", "$join($map(words, function($w) { $uppercase($substring($w, 0, 5)) & $string($length($w)) }), ',')"),
-]
+].filter { only == nil || $0.0.contains(only!) }
 
 func millisPerEvaluation(_ body: () throws -> Void) rethrows -> Double {
   try body()  // warm-up

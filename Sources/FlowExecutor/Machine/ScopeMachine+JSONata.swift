@@ -15,16 +15,29 @@ extension ScopeMachine {
     var mapItem: (Int, JSONValue)?
   }
 
+  /// What the expressions of a state read: its input (`$`), and `$states` and the variables in scope, prepared once
+  /// for all of the state's fields.
+  struct JSONataScope {
+    var input: JSONValue
+    var bindings: JSONataBindings
+  }
+
   /// The value of a JSONata field: literal parts as written, each `{% … %}` evaluated.
   /// - Parameter field: the field's name as AWS quotes it in errors (`Output`; members add `/key`).
   /// - Throws: ``StepFailure`` `States.QueryEvaluationError` when an expression fails or gives nothing.
   func evaluate(_ template: JSONataTemplate, field: String, state: State, _ values: StatesValues) throws -> JSONValue {
     if case .literal(let value) = template.root { return value }
-    return try value(of: template.root, field: field, bindings: bindings(state: state, values))
+    return try value(of: template.root, field: field, scope: scope(state: state, values))
+  }
+
+  /// The value of a JSONata field in a scope already prepared (when a state evaluates several fields).
+  func evaluate(_ template: JSONataTemplate, field: String, scope: JSONataScope) throws -> JSONValue {
+    if case .literal(let value) = template.root { return value }
+    return try value(of: template.root, field: field, scope: scope)
   }
 
   /// `$states` and the variables in scope.
-  func bindings(state: State, _ values: StatesValues) -> [String: JSONValue] {
+  func scope(state: State, _ values: StatesValues) -> JSONataScope {
     var states: JSONObject = [
       "input": values.input,
       "context": execution.context(state: state.name, position: position, token: values.token, mapItem: values.mapItem),
@@ -33,17 +46,17 @@ extension ScopeMachine {
     if let errorOutput = values.errorOutput { states["errorOutput"] = errorOutput }
     var bindings = position.variables
     bindings["states"] = .object(states)
-    return bindings
+    return JSONataScope(input: values.input, bindings: JSONataBindings(bindings, environment: environment))
   }
 
-  private func value(of node: JSONataTemplate.Node, field: String, bindings: [String: JSONValue]) throws -> JSONValue {
+  private func value(of node: JSONataTemplate.Node, field: String, scope: JSONataScope) throws -> JSONValue {
     switch node {
     case .literal(let value):
       return value
     case .expression(let expression, let source):
       let result: JSONValue?
       do {
-        result = try expression.evaluate(bindings["states"]?["input"], bindings: bindings, environment: environment)
+        result = try expression.evaluate(scope.input, bindings: scope.bindings)
       } catch {
         throw queryError("The JSONata expression '\(source)' specified for the field '\(field)' threw an error during evaluation. \(error.code): \(error.message)")
       }
@@ -53,10 +66,10 @@ extension ScopeMachine {
       return result
     case .object(let members):
       var object = JSONObject()
-      for (key, member) in members { object[key] = try value(of: member, field: "\(field)/\(key)", bindings: bindings) }
+      for (key, member) in members { object[key] = try value(of: member, field: "\(field)/\(key)", scope: scope) }
       return .object(object)
     case .array(let items):
-      return .array(try items.enumerated().map { index, item in try value(of: item, field: "\(field)/\(index)", bindings: bindings) })
+      return .array(try items.enumerated().map { index, item in try value(of: item, field: "\(field)/\(index)", scope: scope) })
     }
   }
 
@@ -81,9 +94,9 @@ extension ScopeMachine {
   }
 
   /// The variables a JSONata `Assign` sets (each member evaluated against the old values).
-  func assignments(_ assign: JSONataTemplate?, state: State, _ values: StatesValues) throws -> [String: JSONValue] {
+  func assignments(_ assign: JSONataTemplate?, scope: JSONataScope) throws -> [String: JSONValue] {
     guard let assign else { return [:] }
-    let value = try evaluate(assign, field: "Assign", state: state, values)
+    let value = try evaluate(assign, field: "Assign", scope: scope)
     guard case .object(let members) = value else {
       throw unexpectedType(assign, field: "Assign", expected: "object", got: value)
     }
@@ -95,8 +108,13 @@ extension ScopeMachine {
   /// Exits a JSONata state: `Assign` and `Output` (default `defaultOutput`), both against the old variables.
   mutating func finishJSONata(_ state: State, fields: JSONataFields?, _ values: StatesValues, defaultOutput: JSONValue,
                               transition: FlowDefinition.Transition?) throws -> StepResult {
-    let variables = try assignments(fields?.assign, state: state, values)
-    let output = try fields?.output.map { try evaluate($0, field: "Output", state: state, values) } ?? defaultOutput
+    var variables: [String: JSONValue] = [:]
+    var output = defaultOutput
+    if fields?.assign != nil || fields?.output != nil {
+      let scope = scope(state: state, values)
+      variables = try assignments(fields?.assign, scope: scope)
+      if let template = fields?.output { output = try evaluate(template, field: "Output", scope: scope) }
+    }
     position.variables.merge(variables) { $1 }
     exit(state, output, assigned: variables)
     switch transition {
