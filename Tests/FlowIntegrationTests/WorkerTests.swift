@@ -6,6 +6,9 @@ import Testing
 /// `flow worker` against the real binary: several workers share one store, a worker killed mid-run loses its
 /// executions to the others without any committed step running again, and SIGTERM drains.
 @Suite(.serialized) struct WorkerTests {
+  /// The store every command of a test uses: a SQLite file in the test's directory, or a PostgreSQL URL.
+  var store = "flow.db"
+
   /// Each exec step appends its idempotency key to `log` when it starts.
   static let pipeline = """
     StartAt: Prepare
@@ -49,11 +52,11 @@ import Testing
   }
 
   func executions(in directory: URL) throws -> [JSONValue] {
-    try JSONValue(parsing: FlowBinary.run(["status", "--json", "--limit", "100", "--store", "flow.db"], in: directory).stdout).arrayValue ?? []
+    try JSONValue(parsing: FlowBinary.run(["status", "--json", "--limit", "100", "--store", store], in: directory).stdout).arrayValue ?? []
   }
 
   func describe(_ id: String, in directory: URL) throws -> JSONValue {
-    try JSONValue(parsing: FlowBinary.run(["status", id, "--json", "--store", "flow.db"], in: directory).stdout)
+    try JSONValue(parsing: FlowBinary.run(["status", id, "--json", "--store", store], in: directory).stdout)
   }
 
   func waitFor(_ seconds: Double, _ condition: () throws -> Bool) rethrows {
@@ -63,14 +66,14 @@ import Testing
 
   func queue(_ count: Int, in directory: URL) throws -> [String] {
     try (0..<count).map { i in
-      let queued = try FlowBinary.run(["run", "p.yaml", "--queue", "--input", Self.input, "--name", "e\(i)", "--store", "flow.db"], in: directory)
+      let queued = try FlowBinary.run(["run", "p.yaml", "--queue", "--input", Self.input, "--name", "e\(i)", "--store", store], in: directory)
       #expect(queued.status == 0, "\(queued.stderr)")
       return queued.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
   }
 
   func worker(_ name: String, in directory: URL, concurrency: Int = 3) throws -> Process {
-    try FlowBinary.start(["worker", "--concurrency", "\(concurrency)", "--name", name, "--grace", "10", "--store", "flow.db"],
+    try FlowBinary.start(["worker", "--concurrency", "\(concurrency)", "--name", name, "--grace", "10", "--store", store],
                          in: directory, environment: Self.environment)
   }
 
@@ -86,6 +89,20 @@ import Testing
   }
 
   @Test func twoWorkersRunQueuedExecutions_oneKilledMidRun_everyExecutionSucceedsAndNoCommittedStepRunsAgain() throws {
+    try killAWorkerMidRun()
+  }
+
+  /// The same on PostgreSQL: workers share the server, the killed worker's lease runs out (or its death on this
+  /// machine is noticed) and the other worker goes on.
+  @Test(.enabled(if: PostgresTestURL.base != nil || PostgresTestURL.required,
+                 "FLOW_TEST_POSTGRES_URL is unset: the PostgreSQL worker test was skipped"))
+  func twoWorkersOnPostgreSQL_oneKilledMidRun_everyExecutionSucceedsAndNoCommittedStepRunsAgain() throws {
+    var onPostgres = self
+    onPostgres.store = try PostgresTestURL.fresh()
+    try onPostgres.killAWorkerMidRun()
+  }
+
+  func killAWorkerMidRun() throws {
     let reference = try prepare()
     let clean = try FlowBinary.run(["run", "p.yaml", "--input", Self.input, "--json", "--store", "flow.db"], in: reference)
     let expected = try #require(clean.json?["output"])
@@ -113,7 +130,7 @@ import Testing
       let described = try describe(id, in: directory)
       #expect(described["status"] == "SUCCEEDED", "\(id): \(described)")
       #expect(described["output"] == expected)
-      let history = try JSONValue(parsing: FlowBinary.run(["history", id, "--json", "--store", "flow.db"], in: directory).stdout)
+      let history = try JSONValue(parsing: FlowBinary.run(["history", id, "--json", "--store", store], in: directory).stdout)
       CrashResumeTests().expectNoRecordedSuccessRanAgain(history)
       // A step program runs only after its TaskStarted is committed: each run of a key is in the history.
       let started = (history["events"]?.arrayValue ?? []).filter { $0["type"] == "TaskStarted" }
