@@ -149,7 +149,7 @@ struct StoreOptions: ParsableArguments {
     PipelineLoader(knownResources: knownResources, parameterSchemas: StepRegistry.parameterSchemas)
   }
 
-  func executor(store: any FlowStoreBackend, observer: (@Sendable (HistoryEvent) -> Void)? = nil,
+  func executor(store: any FlowStoreBackend, observer: (@Sendable (HistoryEvent) -> Void)? = nil, loader: PipelineLoader? = nil,
                 configure: (inout ExecutorOptions) -> Void = { _ in }) -> Executor {
     let directory = localDirectory
     var logger = Logger(label: "flow")
@@ -169,7 +169,7 @@ struct StoreOptions: ParsableArguments {
     }
     configure(&options)
     let reference = ExecutorReference()
-    let executor = Executor(store: store, steps: steps(store: store, executor: reference), loader: loader, options: options)
+    let executor = Executor(store: store, steps: steps(store: store, executor: reference), loader: loader ?? self.loader, options: options)
     reference.set(executor)
     return executor
   }

@@ -101,7 +101,13 @@ extension Flow {
       }
       var logger = Logger(label: "flow.server")
       logger.logLevel = storeOptions.quiet ? .warning : .info
-      let service = StepFunctionsService(store: store, executor: storeOptions.executor(store: store), loader: storeOptions.loader,
+      // Unmapped activity ARNs are durable activity tasks that workers take with GetActivityTask.
+      var loader = storeOptions.loader
+      loader.acceptsActivities = true
+      let executor = storeOptions.executor(store: store, loader: loader) {
+        $0.activityScheduler = ActivityTasks.scheduler(store: store)
+      }
+      let service = StepFunctionsService(store: store, executor: executor, loader: loader,
                                          pipelinesDirectory: paths[0], names: configuration.names, workers: workers, logger: logger)
       do {
         try await StepFunctionsServer(configuration: configuration, service: service, logger: logger).run(handleSignals: true)

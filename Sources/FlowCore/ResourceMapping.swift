@@ -38,6 +38,11 @@ public enum ResourceMapping {
     return first
   }
 
+  /// Whether `resource` is an activity ARN (`arn:aws:states:REGION:ACCOUNT:activity:NAME`).
+  public static func isActivity(_ resource: String) -> Bool {
+    resource.hasPrefix("arn:aws:states:") && resource.split(separator: ":", omittingEmptySubsequences: false).dropFirst(5).first == "activity"
+  }
+
   /// Whether `resource` (without its integration suffix) is one a `Flow.Resources` entry can map: a Lambda
   /// function ARN, an activity ARN, or the optimized Lambda integration.
   public static func isMappable(_ resource: String) -> Bool {

@@ -31,6 +31,10 @@ public struct PipelineLoader: Sendable {
   /// directory. The CLI sets it to the project root, the one base of every relative path in a pipeline.
   public var baseDirectory: String?
 
+  /// Whether a Task may name an activity ARN that `Flow.Resources` does not map: `flow server` runs those as
+  /// durable activity tasks answered by workers (GetActivityTask). False: such a Task is an error.
+  public var acceptsActivities = false
+
   /// - Parameters:
   ///   - knownResources: resource names that exist (e.g. `"flow:echo"`, `"flow:exec"`). A Task whose
   ///     `Resource` starts with `flow:` and is not known is an error (with a did-you-mean hint); other resources

@@ -33,6 +33,14 @@ public struct ExecutorOptions: Sendable {
   /// finish and are committed, and ``Executor/run(_:pipeline:)`` hands the execution back (lease released, still
   /// `RUNNING`) with ``ExecutorError/Code/handedBack``, for another process to continue. `flow worker` drains so.
   public var handBack: @Sendable () -> Bool = { false }
+  /// Makes Task states whose `Resource` is an activity ARN (`arn:aws:states:REGION:ACCOUNT:activity:NAME`) that
+  /// the pipeline's `Flow.Resources` does not map durable activity tasks: the task gets a callback token (stored
+  /// with the attempt's commit, as a `.waitForTaskToken` task's), this function offers it to workers (`flow
+  /// server` stores it for GetActivityTask), and the task waits for the token's answer within its
+  /// `TimeoutSeconds` and `HeartbeatSeconds`. It may be called again for the same token after a restart: it must
+  /// not offer a task twice. Throwing a ``StepFailure`` fails the attempt (an unknown activity). Nil (the default):
+  /// activity ARNs are steps like any other resource (mapped by `Flow.Resources`).
+  public var activityScheduler: (@Sendable (ActivityOffer) throws -> Void)?
 
   public init(artifactsRoot: URL, logger: Logger = Logger(label: "flow"),
               observer: (@Sendable (HistoryEvent) -> Void)? = nil) {
@@ -40,6 +48,20 @@ public struct ExecutorOptions: Sendable {
     self.logger = logger
     self.observer = observer
   }
+}
+
+/// A durable activity task offered to workers (see ``ExecutorOptions/activityScheduler``).
+public struct ActivityOffer: Sendable, Equatable {
+  /// The activity's ARN, as the state's `Resource` names it.
+  public var activity: String
+  public var token: String
+  public var executionId: String
+  public var stateName: String
+  /// The task's effective parameters: what the worker gets as its `input`.
+  public var input: JSONValue
+  /// When the task's `TimeoutSeconds` runs out (seconds since 1970), if it has one.
+  public var deadline: Double?
+  public var heartbeatSeconds: Double?
 }
 
 /// The one error type of the executor for problems that are not an execution's own failure:

@@ -14,11 +14,29 @@ public struct ResourceNames: Sendable, Equatable {
   public func stateMachine(_ name: String) -> String { prefix + "stateMachine:" + name }
   public func execution(machine: String, name: String) -> String { prefix + "execution:" + machine + ":" + name }
 
+  public func activity(_ name: String) -> String { prefix + "activity:" + name }
+
+  /// The activity name of an activity ARN of this region and account.
+  public func activityName(_ arn: String) -> String? {
+    guard arn.hasPrefix(prefix + "activity:") else { return nil }
+    let name = String(arn.dropFirst(prefix.count + "activity:".count))
+    return name.isEmpty || name.contains(":") ? nil : name
+  }
+
   /// The machine name of a state machine ARN of this region and account.
   public func stateMachineName(_ arn: String) -> String? {
     guard arn.hasPrefix(prefix + "stateMachine:") else { return nil }
     let name = String(arn.dropFirst(prefix.count + "stateMachine:".count))
     return name.isEmpty || name.contains(":") ? nil : name
+  }
+
+  /// The machine name and the qualifier (a version number or an alias name) of a state machine, version or alias
+  /// ARN (`…:stateMachine:NAME`, `…:stateMachine:NAME:3`, `…:stateMachine:NAME:prod`).
+  public func qualifiedStateMachine(_ arn: String) -> (name: String, qualifier: String?)? {
+    guard arn.hasPrefix(prefix + "stateMachine:") else { return nil }
+    let parts = arn.dropFirst(prefix.count + "stateMachine:".count).split(separator: ":", omittingEmptySubsequences: false)
+    guard (1...2).contains(parts.count), !parts.contains(where: \.isEmpty) else { return nil }
+    return (String(parts[0]), parts.count == 2 ? String(parts[1]) : nil)
   }
 
   /// The machine and execution names of an execution ARN of this region and account.

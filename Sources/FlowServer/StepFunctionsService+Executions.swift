@@ -9,10 +9,10 @@ extension StepFunctionsService {
   /// or an execution that has ended, is `ExecutionAlreadyExists`.
   func startExecution(_ request: Request) throws -> JSONValue {
     let arn = try request.required("stateMachineArn")
-    let machine = try existingMachine(arn)
+    let (machine, pipeline) = try startTarget(arn)
     let name = try request.string("name") ?? UUID().uuidString.lowercased()
     guard ResourceNames.isValidName(name) else { throw StepFunctionsError("InvalidName", "Invalid Name: '\(name)'") }
-    let input = try Self.executionInput(request.string("input"), defaults: machine.pipeline.parameters)
+    let input = try Self.executionInput(request.string("input"), defaults: pipeline.parameters)
     let executionArn = names.execution(machine: machine.name, name: name)
     func same(_ existing: ExecutionRecord) throws -> JSONValue {
       guard existing.status == .running, existing.input == input else {
@@ -23,13 +23,13 @@ extension StepFunctionsService {
     if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
     let record: ExecutionRecord
     do {
-      record = try executor.start(machine.pipeline, input: input, name: name)
+      record = try executor.start(pipeline, input: input, name: name)
     } catch let error as ExecutorError {
       // Another request may have started the same name in between.
       if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
       throw StepFunctionsError("InvalidExecutionInput", error.message)
     }
-    runner.submit(record.id, pipeline: machine.pipeline)
+    runner.submit(record.id, pipeline: pipeline)
     return ["executionArn": .string(executionArn), "startDate": Self.timestamp(record.startTime)]
   }
 
@@ -177,5 +177,34 @@ extension StepFunctionsService {
       }
     }
     return ["stopDate": Self.timestamp((try store.execution(record.id))?.stopTime ?? now)]
+  }
+}
+
+extension StepFunctionsService {
+  /// Starts an execution and answers when it has ended, in AWS's StartSyncExecution shape (status SUCCEEDED,
+  /// FAILED or TIMED_OUT; an execution stopped meanwhile reports FAILED as AWS's sync API has no ABORTED).
+  func startSyncExecution(_ request: Request) async throws -> JSONValue {
+    let started = try startExecution(request)
+    guard let arn = started["executionArn"]?.stringValue else { throw StepFunctionsError.internalFailure("no execution ARN") }
+    var record = try existingExecution(arn)
+    while !record.status.isFinal {
+      try await Task.sleep(for: .milliseconds(5))
+      record = try existingExecution(arn)
+    }
+    var response: JSONObject = [
+      "executionArn": .string(arn), "stateMachineArn": .string(names.stateMachine(record.pipeline)),
+      "name": .string(record.name), "startDate": Self.timestamp(record.startTime),
+      "stopDate": Self.timestamp(record.stopTime ?? Date().timeIntervalSince1970),
+      "status": .string(record.status == .succeeded ? "SUCCEEDED" : record.status == .timedOut ? "TIMED_OUT" : "FAILED"),
+      "input": .string(record.input.serialized()), "inputDetails": ["included": true],
+      "billingDetails": ["billedMemoryUsedInMB": 0, "billedDurationInMilliseconds": .int(Int(((record.stopTime ?? record.startTime) - record.startTime) * 1000))],
+    ]
+    if record.status == .succeeded {
+      response["output"] = .string((record.output ?? .null).serialized())
+      response["outputDetails"] = ["included": true]
+    }
+    if let error = record.error { response["error"] = .string(error) }
+    if let cause = record.cause { response["cause"] = .string(cause) }
+    return .object(response)
   }
 }

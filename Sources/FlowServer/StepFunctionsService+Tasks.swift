@@ -41,6 +41,16 @@ extension StepFunctionsService {
     guard record.status == .pending else {
       throw StepFunctionsError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
     }
+    // An activity task whose TimeoutSeconds or HeartbeatSeconds ran out has timed out (its Task has moved on).
+    if let task = try store.activityTask(token) {
+      let now = Date().timeIntervalSince1970
+      if let deadline = task.deadline, now >= deadline {
+        throw StepFunctionsError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
+      }
+      if let heartbeat = task.heartbeatSeconds, now >= record.heartbeat + heartbeat {
+        throw StepFunctionsError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
+      }
+    }
     do { try write(Date().timeIntervalSince1970) } catch let error as StoreError where error.code == .notFound {
       throw StepFunctionsError("TaskTimedOut", "Task Timed Out: 'Provided task does not exist anymore'")
     }

@@ -19,13 +19,22 @@ public final class StepFunctionsService: Sendable {
   let catalog: MachineCatalog
   let runner: ExecutionRunner
   let logger: Logger
+  /// How long GetActivityTask waits for a task (60 s, as AWS), and how often it looks in the store meanwhile.
+  let activityPollSeconds: Double
+  let activityPollInterval: Double
 
   /// - Parameters:
   ///   - pipelinesDirectory: a folder whose pipeline files appear as state machines named by their `Flow.Name`.
   ///   - workers: how many executions run at once in this process.
   public init(store: SQLiteStore, executor: Executor, loader: PipelineLoader, pipelinesDirectory: String? = nil,
-              names: ResourceNames = ResourceNames(), workers: Int = 4, logger: Logger = Logger(label: "flow.server")) {
+              names: ResourceNames = ResourceNames(), workers: Int = 4, logger: Logger = Logger(label: "flow.server"),
+              activityPollSeconds: Double = 60, activityPollInterval: Double = 0.05) {
     self.store = store
+    self.activityPollSeconds = activityPollSeconds
+    self.activityPollInterval = activityPollInterval
+    // Unmapped activity ARNs are durable activity tasks (the executor needs ExecutorOptions.activityScheduler).
+    var loader = loader
+    loader.acceptsActivities = true
     self.executor = executor
     self.names = names
     self.logger = logger
@@ -53,6 +62,21 @@ public final class StepFunctionsService: Sendable {
     "SendTaskSuccess": { try $0.sendTaskSuccess($1) },
     "SendTaskFailure": { try $0.sendTaskFailure($1) },
     "SendTaskHeartbeat": { try $0.sendTaskHeartbeat($1) },
+    "PublishStateMachineVersion": { try $0.publishStateMachineVersion($1) },
+    "ListStateMachineVersions": { try $0.listStateMachineVersions($1) },
+    "CreateStateMachineAlias": { try $0.createStateMachineAlias($1) },
+    "DescribeStateMachineAlias": { try $0.describeStateMachineAlias($1) },
+    "UpdateStateMachineAlias": { try $0.updateStateMachineAlias($1) },
+    "ListStateMachineAliases": { try $0.listStateMachineAliases($1) },
+    "StartSyncExecution": { try await $0.startSyncExecution($1) },
+    "CreateActivity": { try $0.createActivity($1) },
+    "DescribeActivity": { try $0.describeActivity($1) },
+    "ListActivities": { try $0.listActivities($1) },
+    "DeleteActivity": { try $0.deleteActivity($1) },
+    "GetActivityTask": { try await $0.getActivityTask($1) },
+    "TagResource": { try $0.tagResourceAction($1) },
+    "UntagResource": { try $0.untagResource($1) },
+    "ListTagsForResource": { try $0.listTagsForResource($1) },
   ]
 
   /// Performs one action.

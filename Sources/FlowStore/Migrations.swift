@@ -167,5 +167,52 @@ enum Migrations {
     ) WITHOUT ROWID;
     CREATE INDEX executions_by_pipeline ON executions (pipeline, start_time DESC, id DESC);
     """,
+    // 7: `flow server`'s activities (CreateActivity) and the activity tasks offered to their workers (each the
+    // callback token of a waiting Task state: answered through task_tokens); tags of the server's resources;
+    // published versions of state machines and their aliases (routing: JSON [{"version": N, "weight": W}]).
+    """
+    CREATE TABLE activities (
+      name TEXT PRIMARY KEY,
+      created_at REAL NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE activity_tasks (
+      token TEXT PRIMARY KEY,
+      activity TEXT NOT NULL,
+      execution_id TEXT NOT NULL,
+      state_name TEXT NOT NULL,
+      input TEXT NOT NULL,
+      created_at REAL NOT NULL,
+      deadline REAL,
+      heartbeat_seconds REAL,
+      taken_at REAL,
+      worker TEXT
+    );
+    CREATE INDEX activity_tasks_waiting ON activity_tasks (activity, created_at) WHERE taken_at IS NULL;
+    CREATE TABLE resource_tags (
+      arn TEXT NOT NULL,
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (arn, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE state_machine_versions (
+      name TEXT NOT NULL,
+      version INTEGER NOT NULL,
+      definition TEXT NOT NULL,
+      role_arn TEXT NOT NULL,
+      description TEXT,
+      revision INTEGER NOT NULL,
+      created_at REAL NOT NULL,
+      PRIMARY KEY (name, version)
+    ) WITHOUT ROWID;
+    CREATE TABLE state_machine_aliases (
+      name TEXT NOT NULL,
+      alias TEXT NOT NULL,
+      description TEXT,
+      routing TEXT NOT NULL,
+      created_at REAL NOT NULL,
+      updated_at REAL NOT NULL,
+      PRIMARY KEY (name, alias)
+    ) WITHOUT ROWID;
+    """,
   ]
 }

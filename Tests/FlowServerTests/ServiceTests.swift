@@ -36,10 +36,13 @@ import Testing
     options.leaseSeconds = 1
     options.tokenPollSeconds = 0.05
     options.logger.logLevel = .warning
-    let loader = PipelineLoader(knownResources: ["flow:echo"])
+    options.activityScheduler = ActivityTasks.scheduler(store: store)
+    var loader = PipelineLoader(knownResources: ["flow:echo"])
+    loader.acceptsActivities = true
     let executor = Executor(store: store, steps: steps, loader: loader, options: options)
     let service = StepFunctionsService(store: store, executor: executor, loader: loader,
-                                       pipelinesDirectory: directory.appendingPathComponent("pipelines").path, workers: 2)
+                                       pipelinesDirectory: directory.appendingPathComponent("pipelines").path, workers: 2,
+                                       activityPollSeconds: 1)
     return (directory, store, service)
   }
 

@@ -6,6 +6,8 @@ import FlowCore
 /// `arn:aws:states:::lambda:invoke` with a literal `FunctionName`; anything else is an error with a hint.
 struct TaskResourceValidator: Validator {
   let knownResources: Set<String>
+  /// Unmapped activity ARNs are durable activity tasks (``PipelineLoader/acceptsActivities``).
+  var acceptsActivities = false
 
   func validate(_ document: PipelineDocument, into diagnostics: inout [Diagnostic]) {
     for doc in document.allStates {
@@ -24,7 +26,8 @@ struct TaskResourceValidator: Validator {
         diagnostics.append(.error(.unregisteredResource, "the resource '\(task.resource)' cannot run here", at: at,
                                   hint: "flow runs 'flow:' steps, Lambda functions and activities mapped to local "
                                     + "programs in Flow.Resources, and arn:aws:states:::lambda:invoke"))
-      } else if ResourceMapping.lookup(base, in: document.resources) == nil {
+      } else if ResourceMapping.lookup(base, in: document.resources) == nil,
+                !(acceptsActivities && ResourceMapping.isActivity(base)) {
         diagnostics.append(.error(.unregisteredResource, "the resource '\(base)' is not mapped to a local program", at: at,
                                   hint: Self.mappingHint(base)))
       }

@@ -11,7 +11,7 @@ extension PipelineLoader {
       TransitionValidator(),
       ReachabilityValidator(),
       RetryValidator(),
-      TaskResourceValidator(knownResources: knownResources),
+      TaskResourceValidator(knownResources: knownResources, acceptsActivities: acceptsActivities),
       StepParametersValidator(schemas: parameterSchemas),
       LiteralSecretValidator(),
       TimeoutValidator(),

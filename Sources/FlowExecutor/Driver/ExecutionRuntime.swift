@@ -24,7 +24,10 @@ final class ExecutionRuntime: Sendable {
     self.steps = steps
     self.options = options
     self.storedScopes = storedScopes
-    context = ExecutionContext(record: record, pipelineName: pipeline.name, payloadLimitBytes: options.payloadLimitBytes)
+    var context = ExecutionContext(record: record, pipelineName: pipeline.name, payloadLimitBytes: options.payloadLimitBytes)
+    context.durableActivities = options.activityScheduler != nil
+    context.mappedResources = pipeline.document["Flow"]?["Resources"]?.objectValue ?? JSONObject()
+    self.context = context
     historyLimit = pipeline.maxHistoryEvents ?? options.maxHistoryEvents
   }
 

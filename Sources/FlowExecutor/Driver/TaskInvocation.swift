@@ -11,6 +11,15 @@ struct TaskInvocation {
   /// crash is not invoked again: the answer is the outcome.
   func run() async throws -> ScopeMachine.Signal {
     if let token = call.token, !call.newToken, let answer = try Self.answer(token, runtime: runtime) { return answer }
+    if call.activity, let token = call.token, let schedule = runtime.options.activityScheduler {
+      do {
+        try schedule(ActivityOffer(activity: call.resource, token: token, executionId: runtime.record.id, stateName: call.stateName,
+                                   input: call.parameters, deadline: call.deadline, heartbeatSeconds: call.heartbeatSeconds))
+      } catch let failure as StepFailure {
+        return .taskFailed(failure)
+      }
+      return .taskInvoked
+    }
     guard let step = runtime.steps.step(for: call.resource) else {
       return .taskFailed(StepFailure("States.TaskFailed", cause: "No step is registered for the resource '\(call.resource)'."))
     }

@@ -8,6 +8,10 @@ struct ExecutionContext: Sendable {
   let executionObject: JSONValue
   let stateMachineObject: JSONValue
   let payloadLimitBytes: Int
+  /// Whether unmapped activity ARNs are durable activity tasks (``ExecutorOptions/activityScheduler``), and the
+  /// pipeline's `Flow.Resources`.
+  var durableActivities = false
+  var mappedResources = JSONObject()
 
   init(record: ExecutionRecord, pipelineName: String, payloadLimitBytes: Int) {
     executionId = record.id
@@ -18,6 +22,11 @@ struct ExecutionContext: Sendable {
     ]
     stateMachineObject = ["Id": .string(record.pipelinePath), "Name": .string(pipelineName)]
     self.payloadLimitBytes = payloadLimitBytes
+  }
+
+  /// Whether a Task state with `resource` is a durable activity task.
+  func isDurableActivity(_ resource: String) -> Bool {
+    durableActivities && ResourceMapping.isActivity(resource) && ResourceMapping.lookup(resource, in: mappedResources) == nil
   }
 
   /// The context object `$$` for a state.

@@ -17,6 +17,8 @@ struct TaskCall: Sendable, Equatable {
   var deadline: Double?
   var timeoutSeconds: Double?
   var heartbeatSeconds: Double?
+  /// A durable activity task (``ExecutorOptions/activityScheduler``): offered to workers, answered by its token.
+  var activity = false
 }
 
 extension ScopeMachine {
@@ -48,7 +50,8 @@ extension ScopeMachine {
     let effective = try applyInputPath(state, position.input)
     var token: String?
     if case .task(_, let stored, _) = position.phase { token = stored }
-    let newToken = task.waitsForTaskToken && token == nil
+    let activity = execution.isDurableActivity(task.resource)
+    let newToken = (task.waitsForTaskToken || activity) && token == nil
     if newToken { token = self.newToken() }
     let parameters: JSONValue
     if let arguments = state.jsonata?.arguments {
@@ -68,7 +71,7 @@ extension ScopeMachine {
     event(.taskStarted, EventDetails.taskStarted(resource: task.resource), flow: flow)
     return .runTask(TaskCall(resource: task.resource, stateName: state.name, parameters: parameters, attempt: position.attempts,
                              idempotencyKey: key, token: token, newToken: newToken, deadline: deadline,
-                             timeoutSeconds: timeout, heartbeatSeconds: heartbeat))
+                             timeoutSeconds: timeout, heartbeatSeconds: heartbeat, activity: activity))
   }
 
   /// The heartbeat interval of the current Task state, evaluated again (it is a pure function of the input).

@@ -82,6 +82,10 @@ def start_server():
     os.makedirs(os.path.join(WORK, "pipelines"), exist_ok=True)
     with open(os.path.join(WORK, "pipelines", "greet.yaml"), "w") as f:
         f.write("Flow: {Name: greet, Parameters: {greeting: hello}}\nStartAt: Say\nStates:\n  Say: {Type: Pass, End: true}\n")
+    with open(os.path.join(WORK, "pipelines", "review.yaml"), "w") as f:
+        f.write("Flow: {Name: review}\nStartAt: Review\nStates:\n"
+                "  Review: {Type: Task, Resource: 'arn:aws:states:local:000000000000:activity:review', "
+                "HeartbeatSeconds: 30, TimeoutSeconds: 120, End: true}\n")
     env = dict(os.environ, FLOW_SERVER_ACCESS_KEY_ID=KEY_ID, FLOW_SERVER_SECRET_ACCESS_KEY=SECRET, NO_COLOR="1")
     env.pop("FLOW_STORE", None)
     for _ in range(5):
@@ -177,13 +181,17 @@ def boto3_checks(url):
     assert len(pages) == 3 and sorted(names) == sorted(["first"] + [f"run-{i}" for i in range(5)]), (len(pages), names)
     machines = [item["name"] for page in sfn.get_paginator("list_state_machines").paginate(PaginationConfig={"PageSize": 1})
                 for item in page["stateMachines"]]
-    assert machines == ["greet", "hello"], machines
+    assert machines == ["greet", "hello", "review"], machines
     ok("list executions and state machines with pagination")
 
     greeted = wait_for_end(sfn, sfn.start_execution(
         stateMachineArn="arn:aws:states:local:000000000000:stateMachine:greet", input='{"to": "you"}')["executionArn"])
     assert json.loads(greeted["output"]) == {"greeting": "hello", "to": "you"}, greeted
     ok("a pipeline file is a state machine")
+
+    synced = sfn.start_sync_execution(stateMachineArn=machine, input=json.dumps({"n": 3}))
+    assert synced["status"] == "SUCCEEDED" and json.loads(synced["output"]) == {"n": 3, "r": {"ok": True}}, synced
+    ok("StartSyncExecution answers at the end")
 
     # Errors, as AWS names them, all with status 400.
     missing = "arn:aws:states:local:000000000000:execution:hello:nobody"
@@ -233,9 +241,166 @@ def boto3_checks(url):
     ok("an action flow does not answer is UnknownOperationException")
 
     needed = {"CreateStateMachine", "DescribeStateMachine", "StartExecution", "DescribeExecution", "GetExecutionHistory",
-              "ListExecutions", "ListStateMachines", "SendTaskSuccess", "SendTaskHeartbeat"}
+              "ListExecutions", "ListStateMachines", "SendTaskSuccess", "SendTaskHeartbeat", "StartSyncExecution"}
     assert needed <= set(checked_calls), needed - set(checked_calls)
     ok(f"{len(checked_calls)} raw responses match botocore's service model")
+
+
+WORKER = r"""
+import json, sys, boto3
+from botocore.config import Config
+url, key_id, secret, activity = sys.argv[1:5]
+sfn = boto3.client("stepfunctions", endpoint_url=url, region_name="us-east-1", aws_access_key_id=key_id,
+                   aws_secret_access_key=secret, config=Config(read_timeout=70, retries={"max_attempts": 1}))
+while True:
+    task = sfn.get_activity_task(activityArn=activity, workerName="python-worker")
+    if "taskToken" not in task:
+        continue
+    work = json.loads(task["input"])
+    sfn.send_task_heartbeat(taskToken=task["taskToken"])
+    sfn.send_task_success(taskToken=task["taskToken"], output=json.dumps({"reviewed": work["doc"], "by": "python"}))
+    print("answered", flush=True)
+    break
+"""
+
+
+def activity_checks(url):
+    sfn = client(url)
+    review = sfn.create_activity(name="review")["activityArn"]
+    assert review == "arn:aws:states:local:000000000000:activity:review", review
+    assert sfn.describe_activity(activityArn=review)["name"] == "review"
+    for name in ("a1", "a2", "a3"):
+        sfn.create_activity(name=name)
+    names = [item["name"] for page in sfn.get_paginator("list_activities").paginate(PaginationConfig={"PageSize": 2})
+             for item in page["activities"]]
+    assert names == ["a1", "a2", "a3", "review"], names
+    sfn.delete_activity(activityArn="arn:aws:states:local:000000000000:activity:a3")
+    missing = "arn:aws:states:local:000000000000:activity:a3"
+    assert error_code(sfn.describe_activity, activityArn=missing) == ("ActivityDoesNotExist", 400)
+    assert error_code(sfn.get_activity_task, activityArn=missing) == ("ActivityDoesNotExist", 400)
+    ok("create, describe, list (paged), delete activities; ActivityDoesNotExist")
+
+    # A worker in another process (boto3) answers the activity task of the pipeline file review.yaml.
+    worker = subprocess.Popen([sys.executable, "-c", WORKER, url, KEY_ID, SECRET, review], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True)
+    run = sfn.start_execution(stateMachineArn="arn:aws:states:local:000000000000:stateMachine:review",
+                              input=json.dumps({"doc": "paper.pdf"}))["executionArn"]
+    done = wait_for_end(sfn, run)
+    output, _ = worker.communicate(timeout=30)
+    assert worker.returncode == 0 and "answered" in output, output
+    assert done["status"] == "SUCCEEDED", done
+    assert json.loads(done["output"]) == {"reviewed": "paper.pdf", "by": "python"}, done
+    ok("a boto3 activity worker in another process answers a pipeline's activity task")
+
+    # Taken but not heartbeated within HeartbeatSeconds: the Task times out; a late answer is TaskTimedOut.
+    late = sfn.create_state_machine(name="late", roleArn=ROLE, definition=json.dumps({"StartAt": "Work", "States": {
+        "Work": {"Type": "Task", "Resource": review, "HeartbeatSeconds": 1,
+                 "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "Rest"}], "Next": "Rest"},
+        "Rest": {"Type": "Wait", "Seconds": 30, "End": True}}}))["stateMachineArn"]
+    run = sfn.start_execution(stateMachineArn=late)["executionArn"]
+    token = None
+    for _ in range(20):
+        token = client(url).get_activity_task(activityArn=review, workerName="slow").get("taskToken")
+        if token:
+            break
+    assert token, "no activity task"
+    time.sleep(1.6)
+    assert error_code(sfn.send_task_success, taskToken=token, output="{}") == ("TaskTimedOut", 400)
+    types = [e["type"] for e in sfn.get_execution_history(executionArn=run)["events"]]
+    assert "TaskTimedOut" in types, types
+    sfn.stop_execution(executionArn=run)
+    assert error_code(sfn.send_task_success, taskToken=token, output="{}") == ("TaskDoesNotExist", 400)
+    ok("a task not heartbeated times out; late answers are TaskTimedOut, after the end TaskDoesNotExist")
+
+    sfn.tag_resource(resourceArn=review, tags=[{"key": "team", "value": "ml"}, {"key": "env", "value": "dev"}])
+    sfn.untag_resource(resourceArn=review, tagKeys=["env"])
+    assert sfn.list_tags_for_resource(resourceArn=review)["tags"] == [{"key": "team", "value": "ml"}]
+    ok("tag, untag and list the tags of an activity")
+
+
+def version_checks(url):
+    sfn = client(url)
+
+    def pass_value(value):
+        return json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": value, "End": True}}})
+
+    def run(arn):
+        done = wait_for_end(sfn, sfn.start_execution(stateMachineArn=arn)["executionArn"])
+        return json.loads(done["output"])
+
+    machine = sfn.create_state_machine(name="versioned", definition=pass_value(1), roleArn=ROLE)["stateMachineArn"]
+    v1 = sfn.publish_state_machine_version(stateMachineArn=machine, description="first")["stateMachineVersionArn"]
+    sfn.update_state_machine(stateMachineArn=machine, definition=pass_value(2))
+    v2 = sfn.publish_state_machine_version(stateMachineArn=machine)["stateMachineVersionArn"]
+    assert (v1, v2) == (machine + ":1", machine + ":2"), (v1, v2)
+    versions, token = [], None
+    while True:  # botocore has no paginator for it: nextToken by hand
+        page = sfn.list_state_machine_versions(stateMachineArn=machine, maxResults=1, **({"nextToken": token} if token else {}))
+        versions += [item["stateMachineVersionArn"] for item in page["stateMachineVersions"]]
+        token = page.get("nextToken")
+        if not token:
+            break
+    assert versions == [v2, v1], versions
+    assert run(v1) == 1 and run(v2) == 2
+    alias = sfn.create_state_machine_alias(name="prod", routingConfiguration=[
+        {"stateMachineVersionArn": v1, "weight": 100}])["stateMachineAliasArn"]
+    assert alias == machine + ":prod" and run(alias) == 1
+    sfn.update_state_machine_alias(stateMachineAliasArn=alias, routingConfiguration=[
+        {"stateMachineVersionArn": v1, "weight": 0}, {"stateMachineVersionArn": v2, "weight": 100}])
+    assert run(alias) == 2
+    described = sfn.describe_state_machine_alias(stateMachineAliasArn=alias)
+    assert described["name"] == "prod" and len(described["routingConfiguration"]) == 2, described
+    assert [a["stateMachineAliasArn"] for a in sfn.list_state_machine_aliases(stateMachineArn=machine)["stateMachineAliases"]] == [alias]
+    assert error_code(sfn.describe_state_machine_alias, stateMachineAliasArn=machine + ":none")[0] == "ResourceNotFound"
+    ok("versions and aliases: publish, list (paged), alias routing, StartExecution on a version and an alias")
+
+
+def sdk_checks(url):
+    """The AWS Step Functions Data Science SDK (`stepfunctions` from PyPI) through a boto3 client on flow server."""
+    try:
+        from stepfunctions.steps import Chain, Choice, ChoiceRule, Parallel, Pass, Task
+        from stepfunctions.workflow import Workflow
+    except Exception as error:
+        if os.environ.get("FLOW_REQUIRE_SDK") == "1":
+            raise
+        print("skip: the Step Functions Data Science SDK does not import:", repr(error), flush=True)
+        return
+    sfn = client(url)
+    activity = sfn.create_activity(name="sdk-work")["activityArn"]
+
+    def worker():
+        own = client(url)
+        while True:
+            task = own.get_activity_task(activityArn=activity, workerName="sdk-worker")
+            if "taskToken" in task:
+                n = json.loads(task["input"])["n"]
+                own.send_task_success(taskToken=task["taskToken"], output=json.dumps({"n": n * 10}))
+                return
+
+    import threading
+    answering = threading.Thread(target=worker, daemon=True)
+    answering.start()
+    start = Pass("Start", parameters={"n.$": "$.n"})
+    work = Task("Work", resource=activity)
+    parallel = Parallel("Both")
+    parallel.add_branch(Pass("Left", result="left"))
+    parallel.add_branch(Pass("Right", result="right"))
+    small = Pass("Small", result="small")
+    choose = Choice("Big?")
+    choose.add_choice(rule=ChoiceRule.NumericGreaterThan(variable="$.n", value=10), next_step=parallel)
+    choose.default_choice(next_step=small)
+    workflow = Workflow(name="sdk-workflow", definition=Chain([start, work, choose]), role=ROLE, client=sfn)
+    arn = workflow.create()
+    assert arn == "arn:aws:states:local:000000000000:stateMachine:sdk-workflow", arn
+    execution = workflow.execute(inputs={"n": 2})
+    output = execution.get_output(wait=True)
+    assert output == ["left", "right"], output
+    answering.join(timeout=30)
+    events = execution.list_events()
+    types = [event["type"] for event in events]
+    assert types[0] == "ExecutionStarted" and types[-1] == "ExecutionSucceeded", types
+    assert "ParallelStateEntered" in types and "ChoiceStateEntered" in types, types
+    ok("the Step Functions Data Science SDK: Pass, Choice, Task (activity), Parallel; create, execute, get_output, list_events")
 
 
 def cli_checks(url):
@@ -275,6 +440,9 @@ def main():
     url = f"http://127.0.0.1:{port}"
     try:
         boto3_checks(url)
+        activity_checks(url)
+        version_checks(url)
+        sdk_checks(url)
         cli_checks(url)
         # An execution running when the server stops is interrupted, stays RUNNING, and the next server resumes it.
         sfn = client(url)

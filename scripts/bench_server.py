@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Benchmark: `flow server` against a do-nothing server answering canned responses, side by side in one run.
+
+Usage: bench_server.py FLOW_BINARY [--threads 8] [--seconds 10]
+
+boto3 from THREADS client threads, each in a loop: StartExecution of a three-state Pass machine, then
+DescribeExecution until it has ended. Against (a) `flow server` (build it with `swift build -c release`) on a fresh
+store and (b) a do-nothing server (a few lines of Python in its own process) answering each call with a canned valid
+response: the clients' own ceiling on this machine. Prints one JSON line per target and one comparing them:
+completed executions per second, calls per second, StartExecution latency p50/p99 in milliseconds.
+"""
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing import Process
+
+import boto3
+from botocore.config import Config
+
+PASS3 = json.dumps({"StartAt": "A", "States": {
+    "A": {"Type": "Pass", "Result": 1, "ResultPath": "$.a", "Next": "B"},
+    "B": {"Type": "Pass", "Result": 2, "ResultPath": "$.b", "Next": "C"},
+    "C": {"Type": "Pass", "Result": 3, "ResultPath": "$.c", "End": True}}})
+MACHINE = "arn:aws:states:local:000000000000:stateMachine:bench"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port, process=None):
+    for _ in range(300):
+        if process is not None and process.poll() is not None:
+            sys.exit("the server exited")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    sys.exit(f"nothing listens on {port}")
+
+
+class Canned(BaseHTTPRequestHandler):
+    """Answers every Step Functions call with a canned valid response."""
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        action = self.headers.get("X-Amz-Target", "").split(".")[-1]
+        now = time.time()
+        if action == "CreateStateMachine":
+            body = {"stateMachineArn": MACHINE, "creationDate": now}
+        elif action == "StartExecution":
+            body = {"executionArn": "arn:aws:states:local:000000000000:execution:bench:x", "startDate": now}
+        else:
+            body = {"executionArn": "arn:aws:states:local:000000000000:execution:bench:x", "stateMachineArn": MACHINE,
+                    "status": "SUCCEEDED", "startDate": now, "stopDate": now, "input": "{}", "output": "{}"}
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *args):
+        pass
+
+
+def serve_canned(port):
+    ThreadingHTTPServer.daemon_threads = True
+    ThreadingHTTPServer(("127.0.0.1", port), Canned).serve_forever()
+
+
+def run_clients(url, threads, seconds):
+    clients = [boto3.client("stepfunctions", endpoint_url=url, region_name="us-east-1", aws_access_key_id="AKIDBENCH",
+                            aws_secret_access_key="bench", config=Config(retries={"max_attempts": 1},
+                                                                         max_pool_connections=threads))
+               for _ in range(threads)]
+    clients[0].create_state_machine(name="bench", definition=PASS3, roleArn="arn:aws:iam::000000000000:role/bench")
+    starts, counts, errors = [], [0] * threads, []
+    calls = [0] * threads
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def loop(index):
+        sfn = clients[index]
+        mine = []
+        try:
+            while time.perf_counter() < stop_at:
+                began = time.perf_counter()
+                arn = sfn.start_execution(stateMachineArn=MACHINE, input="{}")["executionArn"]
+                mine.append(time.perf_counter() - began)
+                calls[index] += 1
+                while True:
+                    calls[index] += 1
+                    status = sfn.describe_execution(executionArn=arn)["status"]
+                    if status != "RUNNING":
+                        break
+                if status != "SUCCEEDED":
+                    raise RuntimeError(f"{arn} ended {status}")
+                counts[index] += 1
+        except Exception as error:  # reported, not hidden
+            errors.append(repr(error))
+        with lock:
+            starts.extend(mine)
+
+    began = time.perf_counter()
+    workers = [threading.Thread(target=loop, args=(i,)) for i in range(threads)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    elapsed = time.perf_counter() - began
+    starts.sort()
+
+    def pct(p):
+        return round(starts[min(len(starts) - 1, int(p * len(starts)))] * 1000, 2) if starts else None
+
+    return {"executions_per_second": round(sum(counts) / elapsed, 1), "calls_per_second": round(sum(calls) / elapsed, 1),
+            "executions": sum(counts), "start_p50_ms": pct(0.50), "start_p99_ms": pct(0.99), "errors": errors[:3]}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("flow")
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=10)
+    args = parser.parse_args()
+    results = {}
+
+    port = free_port()
+    canned = Process(target=serve_canned, args=(port,), daemon=True)
+    canned.start()
+    wait_for_port(port)
+    results["canned"] = run_clients(f"http://127.0.0.1:{port}", args.threads, args.seconds)
+    canned.terminate()
+    print(json.dumps({"target": "canned", "threads": args.threads, **results["canned"]}), flush=True)
+
+    work = tempfile.mkdtemp(prefix="flow-bench-server-")
+    port = free_port()
+    env = dict(os.environ, FLOW_SERVER_ACCESS_KEY_ID="", FLOW_SERVER_SECRET_ACCESS_KEY="", NO_COLOR="1")
+    env.pop("FLOW_STORE", None)
+    server = subprocess.Popen([os.path.abspath(args.flow), "server", "--port", str(port), "--store",
+                               os.path.join(work, "flow.db"), "--workers", "16", "--quiet"], cwd=work, env=env,
+                              stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "server.log"), "wb"))
+    try:
+        wait_for_port(port, server)
+        results["flow"] = run_clients(f"http://127.0.0.1:{port}", args.threads, args.seconds)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    print(json.dumps({"target": "flow", "threads": args.threads, **results["flow"]}), flush=True)
+    ratio = results["flow"]["calls_per_second"] / max(results["canned"]["calls_per_second"], 1e-9)
+    p99 = results["flow"]["start_p99_ms"]
+    print(json.dumps({"flow_calls_vs_ceiling": round(ratio, 3), "goal_half_ceiling": ratio >= 0.5,
+                      "flow_start_p99_ms": p99, "goal_p99_under_10ms": p99 is not None and p99 < 10}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
