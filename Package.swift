@@ -81,7 +81,7 @@ let package = Package(
     .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore", "FlowPostgres", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowExecutorTests", dependencies: ["FlowExecutor", "FlowStore", "FlowSteps", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowSchedulerTests", dependencies: ["FlowScheduler"], swiftSettings: settings),
-    .testTarget(name: "FlowServingTests", dependencies: ["FlowServing"], swiftSettings: settings),
+    .testTarget(name: "FlowServingTests", dependencies: ["FlowServing", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowServerTests", dependencies: ["FlowServer", "FlowStore", "FlowTesting"], swiftSettings: settings),
     .testTarget(name: "FlowStepsTests", dependencies: [
       "FlowSteps", "FlowStore", "FlowTraining", .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowTesting
 import Foundation
 #if canImport(Glibc)
 import Glibc

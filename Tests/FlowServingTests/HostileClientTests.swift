@@ -1,5 +1,6 @@
 import Dispatch
 import FlowServing
+import FlowTesting
 import Foundation
 import Testing
 #if canImport(Glibc)

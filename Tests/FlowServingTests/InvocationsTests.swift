@@ -1,6 +1,7 @@
 import FlowCore
 import FlowServing
 import FlowTraining
+import FlowTesting
 import Foundation
 import Testing
 

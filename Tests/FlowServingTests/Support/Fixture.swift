@@ -1,5 +1,6 @@
 import FlowServing
 import FlowTraining
+import FlowTesting
 import Foundation
 
 /// A server with a classifier on endpoint `iris-like` (the default) and a regressor on `prices`.

@@ -1,5 +1,6 @@
 import Synchronization
 import FlowServing
+import FlowTesting
 import Foundation
 import Logging
 

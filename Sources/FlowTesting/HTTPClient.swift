@@ -1,8 +1,6 @@
-// A copy of Tests/FlowServingTests/Support/HTTPClient.swift (test targets can't share sources).
 import Dispatch
 import FlowCore
 import Foundation
-import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,34 +8,44 @@ import Glibc
 /// A tiny blocking HTTP/1.1 client over a raw socket (one request per connection), run on a thread of
 /// its own so it never blocks the cooperative threads the server answers on (nor starves Dispatch's pool). It sends exactly the
 /// headers it is given: no default `Content-Type`, which the 415 tests need.
-struct HTTPClient: Sendable {
-  struct Reply: Sendable {
-    var status: Int
-    var headers: [String: String]   // lower-cased names
-    var body: Data
-    var text: String { String(decoding: body, as: UTF8.self) }
+public struct HTTPClient: Sendable {
+  public struct Reply: Sendable {
+    public var status: Int
+    /// Header names are lower-cased.
+    public var headers: [String: String]
+    public var body: Data
+    public var text: String { String(decoding: body, as: UTF8.self) }
     /// The body parsed by flow's own JSON parser, whose numbers are exact (Foundation's on Linux may be off by an ulp).
-    func jsonValue() throws -> JSONValue { try JSONValue(parsing: text) }
-    func json() throws -> [String: Any] {
-      try #require(JSONSerialization.jsonObject(with: body) as? [String: Any], "not a JSON object: \(text)")
+    public func jsonValue() throws -> JSONValue { try JSONValue(parsing: text) }
+    /// The body as a Foundation JSON object.
+    public func json() throws -> [String: Any] {
+      guard let object = try JSONSerialization.jsonObject(with: body) as? [String: Any] else {
+        throw Failure(description: "not a JSON object: \(text)")
+      }
+      return object
     }
   }
 
-  struct Failure: Error, CustomStringConvertible { var description: String }
+  public struct Failure: Error, CustomStringConvertible {
+    public var description: String
+    public init(description: String) { self.description = description }
+  }
 
-  let port: Int
+  public let port: Int
 
-  func get(_ path: String, headers: [String: String] = [:]) async throws -> Reply {
+  public init(port: Int) { self.port = port }
+
+  public func get(_ path: String, headers: [String: String] = [:]) async throws -> Reply {
     try await send("GET", path, headers: headers, body: Data())
   }
 
-  func post(_ path: String, body: String, contentType: String? = "text/csv", headers: [String: String] = [:]) async throws -> Reply {
+  public func post(_ path: String, body: String, contentType: String? = "text/csv", headers: [String: String] = [:]) async throws -> Reply {
     var all = headers
     if let contentType { all["Content-Type"] = contentType }
     return try await send("POST", path, headers: all, body: Data(body.utf8))
   }
 
-  func send(_ method: String, _ path: String, headers: [String: String], body: Data) async throws -> Reply {
+  public func send(_ method: String, _ path: String, headers: [String: String], body: Data) async throws -> Reply {
     let port = port
     return try await withCheckedThrowingContinuation { continuation in
       Thread {
@@ -47,7 +55,7 @@ struct HTTPClient: Sendable {
   }
 
   /// Sends `bytes` exactly as given (a hand-made, possibly malformed request) and reads the answer.
-  func sendRaw(_ bytes: Data) async throws -> Reply {
+  public func sendRaw(_ bytes: Data) async throws -> Reply {
     let port = port
     return try await withCheckedThrowingContinuation { continuation in
       Thread {
@@ -61,7 +69,7 @@ struct HTTPClient: Sendable {
   }
 
   /// A blocking TCP socket connected to 127.0.0.1:`port`, with a receive timeout.
-  static func connect(port: Int, receiveTimeout: Int = 60) throws -> Int32 {
+  public static func connect(port: Int, receiveTimeout: Int = 60) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw Failure(description: "socket() failed (errno \(errno))") }
     var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
