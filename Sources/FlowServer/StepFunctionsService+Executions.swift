@@ -181,6 +181,19 @@ extension StepFunctionsService {
 }
 
 extension StepFunctionsService {
+  /// Re-runs a FAILED, TIMED_OUT or ABORTED execution from the states that failed, reusing every result that
+  /// succeeded (``Executor/redrive(_:)``), in this server's runner; the console's Redrive button does the same.
+  func redriveExecution(_ request: Request) async throws -> JSONValue {
+    let record = try existingExecution(try request.required("executionArn"))
+    do { _ = try executor.redrive(record.id) } catch let error as ExecutorError {
+      throw StepFunctionsError("ExecutionNotRedrivable", error.message)
+    }
+    runner.submit(record.id, pipeline: nil)
+    return ["redriveDate": Self.timestamp(Date().timeIntervalSince1970)]
+  }
+}
+
+extension StepFunctionsService {
   /// Starts an execution and answers when it has ended, in AWS's StartSyncExecution shape (status SUCCEEDED,
   /// FAILED or TIMED_OUT; an execution stopped meanwhile reports FAILED as AWS's sync API has no ABORTED).
   func startSyncExecution(_ request: Request) async throws -> JSONValue {

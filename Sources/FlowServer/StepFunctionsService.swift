@@ -59,6 +59,7 @@ public final class StepFunctionsService: Sendable {
     "ListExecutions": { try $0.listExecutions($1) },
     "GetExecutionHistory": { try $0.getExecutionHistory($1) },
     "StopExecution": { try await $0.stopExecution($1) },
+    "RedriveExecution": { try await $0.redriveExecution($1) },
     "SendTaskSuccess": { try $0.sendTaskSuccess($1) },
     "SendTaskFailure": { try $0.sendTaskFailure($1) },
     "SendTaskHeartbeat": { try $0.sendTaskHeartbeat($1) },

@@ -32,12 +32,13 @@ import Testing
     let store = try SQLiteStore(path: directory.appendingPathComponent("flow.db").path, durability: .normal)
     var steps = StepRegistry()
     steps.register("flow:echo", ScriptedStep())
+    steps.register("flow:flaky", ScriptedStep([.failure(StepFailure("Boom", cause: "the first call fails"))]))
     var options = ExecutorOptions(artifactsRoot: directory.appendingPathComponent("artifacts"))
     options.leaseSeconds = 1
     options.tokenPollSeconds = 0.05
     options.logger.logLevel = .warning
     options.activityScheduler = ActivityTasks.scheduler(store: store)
-    var loader = PipelineLoader(knownResources: ["flow:echo"])
+    var loader = PipelineLoader(knownResources: ["flow:echo", "flow:flaky"])
     loader.acceptsActivities = true
     let executor = Executor(store: store, steps: steps, loader: loader, options: options)
     let service = StepFunctionsService(store: store, executor: executor, loader: loader,
@@ -151,6 +152,23 @@ import Testing
     let bare = try await call("GetExecutionHistory", ["executionArn": .string(executionArn), "includeExecutionData": false])
     #expect(bare["events"]?.arrayValue?.first?["executionStartedEventDetails"]?["input"] == nil)
     #expect(await error("GetExecutionHistory", ["executionArn": .string(executionArn), "nextToken": "%%%"]) == "InvalidToken")
+  }
+
+  @Test func redriveRunsAFailedExecutionAgainFromTheStateThatFailed() async throws {
+    let definition = #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": 1, "ResultPath": "$.a", "Next": "T"}, "T": {"Type": "Task", "Resource": "flow:flaky", "End": true}}}"#
+    let arn = try await create("flaky", definition)
+    let started = try await call("StartExecution", ["stateMachineArn": .string(arn), "name": "once"])
+    let executionArn = try #require(started["executionArn"]?.stringValue)
+    #expect(try await waitForEnd(executionArn)["status"] == "FAILED")
+    let redriven = try await call("RedriveExecution", ["executionArn": .string(executionArn)])
+    #expect(redriven["redriveDate"]?.isNumber == true)
+    let ended = try await waitForEnd(executionArn)
+    #expect(ended["status"] == "SUCCEEDED")
+    #expect(ended["redriveCount"] == 1)
+    #expect(try JSONValue(parsing: ended["output"]?.stringValue ?? "") == ["a": 1])
+    // A running or succeeded execution cannot be redriven; an unknown one does not exist.
+    #expect(await error("RedriveExecution", ["executionArn": .string(executionArn)]) == "ExecutionNotRedrivable")
+    #expect(await error("RedriveExecution", ["executionArn": "arn:aws:states:local:000000000000:execution:flaky:none"]) == "ExecutionDoesNotExist")
   }
 
   @Test func anExecutionKeepsTheDefinitionItStartedWith() async throws {

@@ -271,10 +271,11 @@ struct Console: Sendable {
         "executionArn": .string(service.executionArn(record)), "error": "Console.Stopped", "cause": "stopped from the web console",
       ]))
     case "redrive":
-      do { _ = try service.executor.redrive(record.id) } catch let error as ExecutorError {
+      do {
+        _ = try await service.redriveExecution(StepFunctionsService.Request(members: ["executionArn": .string(service.executionArn(record))]))
+      } catch let error as StepFunctionsError {
         throw ConsoleError(error.message, status: .conflict)
       }
-      service.runner.submit(record.id, pipeline: nil)
     default:
       throw ConsoleError("no action '\(action)' (stop or redrive)", status: .notFound)
     }
