@@ -46,17 +46,7 @@ extension Flow {
     @Option(help: ArgumentHelp("Largest request body in bytes.", valueName: "bytes"))
     var maxBodyBytes = 6 * 1024 * 1024
 
-    @Option(help: ArgumentHelp("Most connections open at once; at the limit the one waiting longest for a request is closed.", valueName: "n"))
-    var maxConnections = 512
-
-    @Option(help: ArgumentHelp("Seconds a connection may take to send its request line and headers (slow clients are closed).", valueName: "seconds"))
-    var headerTimeout = 10.0
-
-    @Option(help: ArgumentHelp("Seconds a request body may take to arrive.", valueName: "seconds"))
-    var bodyTimeout = 60.0
-
-    @Option(help: ArgumentHelp("Seconds a kept-alive connection may wait for its next request.", valueName: "seconds"))
-    var idleTimeout = 60.0
+    @OptionGroup var limits: ConnectionLimits
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -68,11 +58,6 @@ extension Flow {
       }
       if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be a positive number of bytes") }
       if !(0...65535).contains(port) { throw ValidationError("--port must be in 0…65535") }
-      if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
-      for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
-      where !(value > 0 && value <= 86_400) {
-        throw ValidationError("\(name) must be a number of seconds between 0 and 86400")
-      }
     }
 
     func run() async throws {
@@ -82,10 +67,10 @@ extension Flow {
       configuration.bearerToken = token ?? ProcessInfo.processInfo.environment["FLOW_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
       configuration.maxBodyBytes = maxBodyBytes
       configuration.endpoints = endpoints.isEmpty ? nil : endpoints
-      configuration.maxConnections = maxConnections
-      configuration.requestHeadTimeout = .milliseconds(Int64(headerTimeout * 1000))
-      configuration.requestBodyTimeout = .milliseconds(Int64(bodyTimeout * 1000))
-      configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+      configuration.maxConnections = limits.maxConnections
+      configuration.requestHeadTimeout = limits.header
+      configuration.requestBodyTimeout = limits.body
+      configuration.idleTimeout = limits.idle
       let fraction = captureFraction ?? (captureDir == nil ? 0 : 1)
       if fraction > 0 {
         configuration.captureFraction = fraction

@@ -42,17 +42,7 @@ extension Flow {
     @Option(help: ArgumentHelp("Largest request body in bytes.", valueName: "bytes"))
     var maxBodyBytes = 1024 * 1024
 
-    @Option(help: ArgumentHelp("Most connections open at once; at the limit the one waiting longest for a request is closed.", valueName: "n"))
-    var maxConnections = 512
-
-    @Option(help: ArgumentHelp("Seconds a connection may take to send its request line and headers.", valueName: "seconds"))
-    var headerTimeout = 10.0
-
-    @Option(help: ArgumentHelp("Seconds a request body may take to arrive.", valueName: "seconds"))
-    var bodyTimeout = 60.0
-
-    @Option(help: ArgumentHelp("Seconds a kept-alive connection may wait for its next request.", valueName: "seconds"))
-    var idleTimeout = 60.0
+    @OptionGroup var limits: ConnectionLimits
 
     @OptionGroup var storeOptions: StoreOptions
 
@@ -60,11 +50,6 @@ extension Flow {
       if !(0...65535).contains(port) { throw ValidationError("--port must be in 0…65535") }
       if workers < 1 { throw ValidationError("--workers must be at least 1") }
       if maxBodyBytes < 1 { throw ValidationError("--max-body-bytes must be a positive number of bytes") }
-      if maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
-      for (name, value) in [("--header-timeout", headerTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)]
-      where !(value > 0 && value <= 86_400) {
-        throw ValidationError("\(name) must be a number of seconds between 0 and 86400")
-      }
       for (name, value) in [("--region", region), ("--account", account)]
       where value.isEmpty || value.contains(":") || value.contains(where: \.isWhitespace) {
         throw ValidationError("\(name) must be non-empty, without ':' or spaces")
@@ -78,10 +63,10 @@ extension Flow {
       configuration.port = port
       configuration.names = ResourceNames(region: region, account: account)
       configuration.maxBodyBytes = maxBodyBytes
-      configuration.maxConnections = maxConnections
-      configuration.requestHeadTimeout = .milliseconds(Int64(headerTimeout * 1000))
-      configuration.requestBodyTimeout = .milliseconds(Int64(bodyTimeout * 1000))
-      configuration.idleTimeout = .milliseconds(Int64(idleTimeout * 1000))
+      configuration.maxConnections = limits.maxConnections
+      configuration.requestHeadTimeout = limits.header
+      configuration.requestBodyTimeout = limits.body
+      configuration.idleTimeout = limits.idle
       do {
         configuration.accessKeys = AccessKeys.fromEnvironment(ProcessInfo.processInfo.environment)
         if let file = paths[1] { configuration.accessKeys.merge(try AccessKeys.fromFile(file)) { $1 } }
