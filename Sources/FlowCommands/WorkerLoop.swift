@@ -6,8 +6,9 @@ import Foundation
 /// ``concurrency`` at once.
 ///
 /// Runnable means `RUNNING` with no live owner: started with `flow run --queue`, handed back by a draining worker,
-/// or left by a process that died (its lease ran out, or it was a process on this machine that is gone). A claim is
-/// the store's lease acquisition, which only one process wins; the others skip the execution.
+/// left by a process that died (its lease ran out, or it was a process on this machine that is gone), or a queued child
+/// of a Distributed Map. A claim (``ExecutionStore/claimExecutions(owner:limit:until:now:filter:)``) takes several
+/// at once in one transaction (`FOR UPDATE SKIP LOCKED` on PostgreSQL), so workers never race for the same one.
 ///
 /// ``stop()`` (SIGTERM, SIGINT) stops claiming and drains: each execution's running steps finish and are
 /// committed, none starts, and the execution is handed back (lease released) for another worker to continue at
@@ -54,9 +55,11 @@ final class WorkerLoop: Sendable {
       let free = concurrency - state.runningTasks().count
       if free > 0 {
         do {
-          let runnable = try store.orphanedExecutions(now: Date().timeIntervalSince1970, scheduledOnly: false)
-            .filter { !state.isRunning($0.id) && (pipelines?.contains($0.pipeline) ?? true) }
-          for record in runnable.prefix(free) { launch(record) }
+          let now = Date().timeIntervalSince1970
+          let claimed = try executor.store.claimExecutions(
+            owner: executor.owner, limit: free, until: now + executor.options.leaseSeconds, now: now,
+            filter: ClaimFilter(pipelines: pipelines))
+          for claim in claimed { launch(claim) }
         } catch {
           log.say("cannot list runnable executions: \(error)")
         }
@@ -79,12 +82,13 @@ final class WorkerLoop: Sendable {
     log.say("worker stopped")
   }
 
-  private func launch(_ record: ExecutionRecord) {
+  private func launch(_ claim: ClaimedExecution) {
     let executor = executor, log = log, wakeup = wakeup, state = state
+    let record = claim.record
     state.add(record.id) {
       Task {
         do {
-          let final = try await executor.run(record.id)
+          let final = try await executor.run(claimed: claim)
           log.say("execution \(record.id) (\(record.pipeline)) \(final.status.rawValue)")
         } catch let error as ExecutorError where error.code == .busy {
           // Another worker claimed it first.

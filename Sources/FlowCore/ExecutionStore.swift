@@ -32,6 +32,13 @@ public protocol ExecutionStore: Sendable {
   func renewLease(_ executionId: String, fence: LeaseFence, until: Double) throws -> Bool
   /// Gives the lease up (nothing happens if `fence` no longer holds it).
   func releaseLease(_ executionId: String, fence: LeaseFence) throws
+  /// Claims up to `limit` runnable executions for `owner` (see ``ClaimFilter`` for what is runnable), oldest first,
+  /// in one transaction: each one's lease is taken until `until` under a new epoch, as ``acquireLease(_:owner:until:now:)``
+  /// does. Two claimers running at once never get the same execution (PostgreSQL skips rows another claim has
+  /// locked: `FOR UPDATE SKIP LOCKED`; SQLite has one writer at a time).
+  /// - Returns: the claimed executions with their fences; empty when nothing is runnable.
+  /// - Throws: ``StoreError`` when the store cannot be read or written.
+  func claimExecutions(owner: String, limit: Int, until: Double, now: Double, filter: ClaimFilter) throws -> [ClaimedExecution]
 
   /// Marks a live execution for stopping, or aborts an orphaned one at once (writing `ExecutionAborted`).
   /// Returns the execution's status afterwards.

@@ -94,7 +94,23 @@ public final class Executor: Sendable {
     guard let fence else {
       throw ExecutorError("execution \(record.id) is being run by another live process (\(record.owner ?? "unknown"))", code: .busy)
     }
+    return try await run(record, under: fence, pipeline: loaded)
+  }
+
+  /// Runs an execution this process claimed (``ExecutionStore/claimExecutions(owner:limit:until:now:filter:)``)
+  /// under the fence the claim took, without acquiring the lease again.
+  /// - Returns: the execution's final record.
+  /// - Throws: ``ExecutorError`` as ``run(_:pipeline:)`` does; the lease is released when it returns or throws.
+  public func run(claimed: ClaimedExecution, pipeline loaded: Pipeline? = nil) async throws -> ExecutionRecord {
+    try await run(claimed.record, under: claimed.fence, pipeline: loaded)
+  }
+
+  /// Runs `record` under `fence`, which this process holds; releases it at the end.
+  private func run(_ record: ExecutionRecord, under fence: LeaseFence, pipeline loaded: Pipeline?) async throws -> ExecutionRecord {
     defer { try? store.releaseLease(record.id, fence: fence) }
+    guard record.status == .running else {
+      throw ExecutorError("execution \(record.id) has already finished (\(record.status.rawValue))")
+    }
     let pipeline: Pipeline
     do {
       pipeline = try loaded ?? loader.load(document: try JSONValue(parsing: record.definition), path: record.pipelinePath)

@@ -38,6 +38,18 @@ public final class InMemoryStore: ExecutionStore, Sendable {
   public func releaseLease(_ executionId: String, fence: LeaseFence) throws {
     tables.withLock { $0.releaseLease(executionId, fence: fence) }
   }
+  public func claimExecutions(owner: String, limit: Int, until: Double, now: Double, filter: ClaimFilter) throws -> [ClaimedExecution] {
+    tables.withLock { tables in
+      let runnable = tables.order.compactMap { tables.executions[$0] }
+        .filter { filter.admits($0) && $0.isOrphaned(now: now) }
+        .sorted { $0.startTime < $1.startTime }
+      return runnable.prefix(max(limit, 0)).compactMap { record in
+        tables.startEpoch(record.id, owner: owner, until: until).flatMap { fence in
+          tables.executions[record.id].map { ClaimedExecution(record: $0, fence: fence) }
+        }
+      }
+    }
+  }
   public func requestStop(_ executionId: String, error: String?, cause: String?, now: Double) throws -> ExecutionStatus {
     try tables.withLock { try $0.requestStop(executionId, error: error, cause: cause, now: now) }
   }
@@ -144,7 +156,7 @@ private struct Tables {
     return startEpoch(executionId, owner: owner, until: until)
   }
 
-  private mutating func startEpoch(_ executionId: String, owner: String, until: Double) -> LeaseFence? {
+  mutating func startEpoch(_ executionId: String, owner: String, until: Double) -> LeaseFence? {
     guard var record = executions[executionId] else { return nil }
     record.owner = owner
     record.leaseUntil = until

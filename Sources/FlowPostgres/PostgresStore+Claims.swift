@@ -1,0 +1,54 @@
+import FlowCore
+import Foundation
+
+/// Claims of runnable executions (`flow worker`, a Distributed Map's parent running its own children), with
+/// `SELECT … FOR UPDATE SKIP LOCKED`: claimers running at once each lock different rows, none waits for another.
+extension PostgresStore {
+  public func claimExecutions(owner: String, limit: Int, until: Double, now: Double, filter: ClaimFilter) throws -> [ClaimedExecution] {
+    guard limit > 0 else { return [] }
+    var conditions = ["status = 'RUNNING'", MapRunChildName.topLevelOrMapRunChildSQL]
+    var bindings: [PGValue] = []
+    if let parentId = filter.parentId {
+      conditions.append("parent_id = ?")
+      bindings.append(.text(parentId))
+    }
+    if let pipelines = filter.pipelines {
+      guard !pipelines.isEmpty else { return [] }
+      conditions.append("pipeline IN (\(Array(repeating: "?", count: pipelines.count).joined(separator: ",")))")
+      bindings += pipelines.sorted().map(PGValue.text)
+    }
+    let host = ProcessInfo.processInfo.hostName + ":"
+    let whereClause = conditions.joined(separator: " AND ")
+    return try transaction { db in
+      var ids = try db.query(
+        """
+        SELECT id FROM executions WHERE \(whereClause) AND (lease_until IS NULL OR lease_until < ?)
+        ORDER BY start_time LIMIT ? FOR UPDATE SKIP LOCKED
+        """, bindings + [.double(now), .int(limit)]) { try $0.text(0) }
+      if ids.count < limit {
+        // A live lease whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`): looked at
+        // without locking, then each dead one locked (skipped when another claim holds it).
+        let local = try db.query(
+          """
+          SELECT id, owner FROM executions WHERE \(whereClause) AND lease_until >= ? AND starts_with(owner, ?)
+          ORDER BY start_time
+          """, bindings + [.double(now), .text(host)]) { (try $0.text(0), try $0.text(1)) }
+        for (id, previous) in local where ids.count < limit && LeaseOwner.isDeadLocalProcess(previous) {
+          let locked = try db.query("SELECT id FROM executions WHERE id = ? AND owner = ? FOR UPDATE SKIP LOCKED",
+                                    [.text(id), .text(previous)])
+          if !locked.isEmpty { ids.append(id) }
+        }
+      }
+      var claimed: [ClaimedExecution] = []
+      for id in ids {
+        _ = try db.run("UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1 WHERE id = ?",
+                       [.text(owner), .double(until), .text(id)])
+        guard let row = try db.query("SELECT \(Self.executionColumns) FROM executions WHERE id = ?", [.text(id)]).first
+        else { continue }
+        let record = try Self.execution(from: row)
+        claimed.append(ClaimedExecution(record: record, fence: LeaseFence(owner: owner, epoch: record.leaseEpoch)))
+      }
+      return claimed
+    }
+  }
+}
