@@ -77,6 +77,13 @@ public struct ParallelState: Sendable {
   public init(branches: [StateMachine]) { self.branches = branches }
 }
 
+/// A DISTRIBUTED Map's `ResultWriter`: the results go under the artifact directory instead of S3.
+public struct ResultWriter: Sendable, Equatable {
+  /// `Parameters.Prefix`: the directory (under the artifact directory) the Map Run's files go in; empty for none.
+  public var prefix: String
+  public init(prefix: String) { self.prefix = prefix }
+}
+
 /// `Type: Map`.
 public struct MapState: Sendable {
   /// `ItemsPath` (default `$`).
@@ -89,8 +96,15 @@ public struct MapState: Sendable {
   public var itemSelectorExpression: JSONataTemplate?
   /// `ItemProcessor`, or the legacy `Iterator`.
   public var processor: StateMachine
-  /// `ItemProcessor.ProcessorConfig`, kept as written (`Mode: INLINE | DISTRIBUTED` both run locally).
+  /// `ItemProcessor.ProcessorConfig`, kept as written.
   public var processorConfig: JSONValue?
+  /// The item processor as a standalone state machine document (`StartAt`, `States`, the enclosing `QueryLanguage`),
+  /// which a DISTRIBUTED Map's child executions run.
+  public var processorDocument: JSONValue?
+  /// `ResultWriter` of a DISTRIBUTED Map (`Resource: flow:artifacts`).
+  public var resultWriter: ResultWriter?
+  /// True for `ProcessorConfig.Mode: DISTRIBUTED`: items run as child executions (a Map Run) that any worker claims.
+  public var isDistributed: Bool { processorConfig?["Mode"]?.stringValue == "DISTRIBUTED" }
   /// `MaxConcurrency` / `MaxConcurrencyPath`; 0 or absent means no limit.
   public var maxConcurrency: NumberSource?
   /// `ToleratedFailurePercentage` / `ToleratedFailurePercentagePath`.

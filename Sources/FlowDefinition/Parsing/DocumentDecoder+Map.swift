@@ -46,9 +46,18 @@ extension DocumentDecoder {
     if let reader = node["ItemReader"], object(reader, "'ItemReader'") {
       map.itemReader = itemReader(reader)
     }
-    if node["ResultWriter"] != nil {
-      error(.unsupportedFeature, "'ResultWriter' is not supported: a Map state's results become its output",
-            at: node.keyLocation("ResultWriter"), hint: "remove 'ResultWriter'; write the results with a Task state if needed")
+    if map.isDistributed, case .object(var document) = processorNode.json {
+      document["ProcessorConfig"] = nil
+      if document["QueryLanguage"] == nil { document["QueryLanguage"] = .string(language.rawValue) }
+      map.processorDocument = .object(document)
+    }
+    if let writer = node["ResultWriter"] {
+      if !map.isDistributed {
+        error(.unsupportedFeature, "'ResultWriter' needs a DISTRIBUTED Map: an INLINE Map's results become its output",
+              at: node.keyLocation("ResultWriter"), hint: "set 'ItemProcessor.ProcessorConfig.Mode: DISTRIBUTED', or remove 'ResultWriter'")
+      } else if object(writer, "'ResultWriter'") {
+        map.resultWriter = resultWriter(writer)
+      }
     }
     return (map, processor)
   }
@@ -63,6 +72,35 @@ extension DocumentDecoder {
       return nil
     }
     return value
+  }
+
+  /// `ResultWriter: {Resource: "flow:artifacts", Parameters: {Prefix: "…"}}`: flow writes AWS's manifest and result
+  /// files under the artifact directory; S3 is not reachable from here.
+  private mutating func resultWriter(_ node: LocatedNode) -> ResultWriter {
+    checkFields(of: node, allowed: ["Resource", "Parameters"], in: "'ResultWriter'")
+    if let resource = required(node, "Resource", in: "'ResultWriter'").flatMap({ _ in string(node, "Resource") }),
+       resource.value != "flow:artifacts" {
+      if resource.value.hasPrefix("arn:aws:states:::s3:") {
+        error(.unsupportedFeature, "'ResultWriter' cannot write to S3 ('\(resource.value)'): flow writes the Map Run's results under its artifact directory",
+              at: resource.location, hint: "use 'Resource: flow:artifacts' with 'Parameters: {Prefix: …}'")
+      } else {
+        error(.invalidValue, "the 'ResultWriter' resource must be 'flow:artifacts', got '\(resource.value)'", at: resource.location,
+              hint: "use 'Resource: flow:artifacts' with 'Parameters: {Prefix: …}'")
+      }
+    }
+    var prefix = ""
+    if let params = node["Parameters"], object(params, "the 'ResultWriter' parameters") {
+      checkFields(of: params, allowed: ["Prefix"], in: "the 'ResultWriter' parameters")
+      if let given = string(params, "Prefix") {
+        let parts = given.value.split(separator: "/", omittingEmptySubsequences: true)
+        if given.value.hasPrefix("/") || parts.contains("..") || parts.contains(".") {
+          error(.invalidValue, "'Prefix' must be a relative path inside the artifact directory, got '\(given.value)'", at: given.location)
+        } else {
+          prefix = parts.joined(separator: "/")
+        }
+      }
+    }
+    return ResultWriter(prefix: prefix)
   }
 
   private mutating func itemBatcher(_ node: LocatedNode) -> ItemBatcher {

@@ -28,7 +28,7 @@ struct ExecutionDriver {
                           autoFlushEvents: options.autoFlushEvents, observer: options.observer,
                           busyDeadline: { keeper.leaseValidUntil - 1 })
     let runtime = ExecutionRuntime(record: record, pipeline: pipeline, journal: journal, store: store, steps: executor.steps,
-                                   options: options, storedScopes: Dictionary(scopes.map { ($0.id, $0) }) { $1 })
+                                   options: options, executor: executor, storedScopes: Dictionary(scopes.map { ($0.id, $0) }) { $1 })
     guard let root = runtime.storedScopes["root"] else { throw ExecutorError("execution \(record.id) has no stored progress") }
     let machine = ScopeMachine(machine: pipeline.machine, scopeId: "root", execution: runtime.context,
                                position: try Position(json: root.position))

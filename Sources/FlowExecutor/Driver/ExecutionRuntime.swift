@@ -10,19 +10,22 @@ final class ExecutionRuntime: Sendable {
   let store: any ExecutionStore
   let steps: StepRegistry
   let options: ExecutorOptions
+  /// The executor running the execution: a DISTRIBUTED Map runs its own children on it.
+  let executor: Executor
   let context: ExecutionContext
   /// The scopes the store held when this run (re)started, by id.
   let storedScopes: [String: ScopeRecord]
   let historyLimit: Int
 
   init(record: ExecutionRecord, pipeline: Pipeline, journal: Journal, store: any ExecutionStore, steps: StepRegistry,
-       options: ExecutorOptions, storedScopes: [String: ScopeRecord]) {
+       options: ExecutorOptions, executor: Executor, storedScopes: [String: ScopeRecord]) {
     self.record = record
     self.pipeline = pipeline
     self.journal = journal
     self.store = store
     self.steps = steps
     self.options = options
+    self.executor = executor
     self.storedScopes = storedScopes
     var context = ExecutionContext(record: record, pipelineName: pipeline.name, payloadLimitBytes: options.payloadLimitBytes)
     context.durableActivities = options.activityScheduler != nil

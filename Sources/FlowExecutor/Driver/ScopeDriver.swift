@@ -59,6 +59,10 @@ struct ScopeDriver: Sendable {
         signal = .itemsRead(readItems(read, machine))
       case .runChildren(let batch):
         signal = .childrenFinished(try await runChildren(batch, parent: machine))
+      case .runMapRun(let run):
+        // Committed first: the children's names and MapRunStarted are durable before any child exists.
+        try journal.commit()
+        signal = .mapRunEnded(try await MapRunDriver(runtime: runtime, run: run, previousEvent: machine.position.previousEvent).perform())
       }
     }
   }

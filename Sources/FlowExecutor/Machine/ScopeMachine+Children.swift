@@ -92,6 +92,9 @@ extension ScopeMachine {
       }
       return try map.itemSelector.map { try evaluate($0, on: effective, state: state, mapItem: (index, item)) } ?? item
     }
+    if map.isDistributed, let document = map.processorDocument {
+      return startMapRun(state, map, document: document, inputs: inputs, limit: limit, tolerance: tolerance)
+    }
     let started = started(.mapStateStarted, EventDetails.mapStateStarted(length: inputs.count))
     let prefix = childPrefix(state)
     let children = inputs.enumerated().map { index, input in
@@ -112,14 +115,18 @@ extension ScopeMachine {
   }
 
   mutating func childrenFinished(_ result: Result<[JSONValue], StepFailure>) throws -> StepResult {
+    try joined(result.map { JSONValue.array($0) })
+  }
+
+  /// A Parallel's or Map's children ended: `result` is the state's raw result (before `ResultSelector`).
+  mutating func joined(_ result: Result<JSONValue, StepFailure>) throws -> StepResult {
     let state = try current
     let isMap: Bool
     if case .map = state.kind { isMap = true } else { isMap = false }
     position.phase = .ready
     do {
-      let results = try result.get()
+      let value = try result.get()
       event(isMap ? .mapStateSucceeded : .parallelStateSucceeded)
-      let value = JSONValue.array(results)
       let selected = try state.resultSelector.map { try evaluate($0, on: value, state: state) } ?? value
       do {
         return try finishWork(state, result: selected)

@@ -30,6 +30,8 @@ struct ScopeMachine: Sendable {
     case itemsRead(Result<[JSONValue], StepFailure>)
     /// A Parallel's branches or a Map's iterations ended (see ``FanOut``).
     case childrenFinished(Result<[JSONValue], StepFailure>)
+    /// A DISTRIBUTED Map's run ended with the Map's result (see ``MapRunBatch``).
+    case mapRunEnded(Result<JSONValue, StepFailure>)
   }
 
   /// The one thing to do after a transition; the driver commits before every effect that reaches outside.
@@ -40,6 +42,8 @@ struct ScopeMachine: Sendable {
     case sleep(until: Double)
     case readItems(ItemRead)
     case runChildren(ChildBatch)
+    /// Run a DISTRIBUTED Map's items as child executions, then ``Signal/mapRunEnded(_:)``.
+    case runMapRun(MapRunBatch)
     /// Nothing outside happened, but many transitions did: publish them, then ``Signal/proceed`` again.
     case yield
     /// The scope ended.
@@ -122,6 +126,7 @@ struct ScopeMachine: Sendable {
     case .timerFired: return try drive(timerFired())
     case .itemsRead(let items): return try drive(itemsRead(items))
     case .childrenFinished(let result): return try drive(childrenFinished(result))
+    case .mapRunEnded(let result): return try drive(mapRunEnded(result))
     }
   }
 
