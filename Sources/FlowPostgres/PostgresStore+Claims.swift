@@ -19,25 +19,25 @@ extension PostgresStore {
     }
     let host = ProcessInfo.processInfo.hostName + ":"
     let whereClause = conditions.joined(separator: " AND ")
+    // Live leases whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`), looked at outside
+    // the claim's transaction: a serializable transaction that read every running row would conflict with each
+    // renewal and commit. Each one found is locked inside it, and skipped when another claim holds it or its owner
+    // changed meanwhile.
+    let local = try session { db in
+      try db.query(
+        "SELECT id, owner FROM executions WHERE \(whereClause) AND lease_until >= ? AND starts_with(owner, ?) ORDER BY start_time",
+        bindings + [.double(now), .text(host)]) { (try $0.text(0), try $0.text(1)) }
+    }.filter { LeaseOwner.isDeadLocalProcess($0.1) }
     return try transaction { db in
       var ids = try db.query(
         """
         SELECT id FROM executions WHERE \(whereClause) AND (lease_until IS NULL OR lease_until < ?)
         ORDER BY start_time LIMIT ? FOR UPDATE SKIP LOCKED
         """, bindings + [.double(now), .int(limit)]) { try $0.text(0) }
-      if ids.count < limit {
-        // A live lease whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`): looked at
-        // without locking, then each dead one locked (skipped when another claim holds it).
-        let local = try db.query(
-          """
-          SELECT id, owner FROM executions WHERE \(whereClause) AND lease_until >= ? AND starts_with(owner, ?)
-          ORDER BY start_time
-          """, bindings + [.double(now), .text(host)]) { (try $0.text(0), try $0.text(1)) }
-        for (id, previous) in local where ids.count < limit && LeaseOwner.isDeadLocalProcess(previous) {
-          let locked = try db.query("SELECT id FROM executions WHERE id = ? AND owner = ? FOR UPDATE SKIP LOCKED",
-                                    [.text(id), .text(previous)])
-          if !locked.isEmpty { ids.append(id) }
-        }
+      for (id, previous) in local where ids.count < limit {
+        let locked = try db.query("SELECT id FROM executions WHERE id = ? AND owner = ? FOR UPDATE SKIP LOCKED",
+                                  [.text(id), .text(previous)])
+        if !locked.isEmpty { ids.append(id) }
       }
       var claimed: [ClaimedExecution] = []
       for id in ids {

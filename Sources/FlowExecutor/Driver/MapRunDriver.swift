@@ -20,7 +20,7 @@ struct MapRunDriver {
   static let poll: Duration = .milliseconds(200)
 
   private enum Wake: Sendable {
-    case ranHere(ExecutionRecord?)
+    case ranHere(String, ExecutionRecord?)
     case timer
   }
 
@@ -29,6 +29,8 @@ struct MapRunDriver {
     var fan = FanOut(count: run.inputs.count, maxConcurrency: run.maxConcurrency, toleratedFailures: run.toleratedFailures)
     let existing = try children()
     var unfinished: [Int: String] = [:]
+    // Children running in this process report their end themselves; only the others are polled.
+    var here: Set<String> = []
     var finals: [Int: ExecutionRecord] = [:]
     var ended: [(Int, ExecutionRecord)] = []
     func reached(_ record: ExecutionRecord, _ index: Int) {
@@ -77,7 +79,9 @@ struct MapRunDriver {
                                                    filter: ClaimFilter(parentId: parentId))
             for claim in claims {
               runningHere += 1
-              group.addTask { .ranHere(try? await executor.run(claimed: claim)) }
+              here.insert(claim.record.id)
+              let id = claim.record.id
+              group.addTask { .ranHere(id, try? await executor.run(claimed: claim)) }
             }
           }
           if !timerSet {
@@ -88,12 +92,13 @@ struct MapRunDriver {
             }
           }
           switch try await group.next() {
-          case .ranHere(let record)?:
+          case .ranHere(let id, let record)?:
             runningHere -= 1
+            here.remove(id)
             if let record, record.status.isFinal, let index = index(of: record) { reached(record, index) }
           case .timer?, nil:
             timerSet = false
-            for (index, id) in unfinished {
+            for (index, id) in unfinished where !here.contains(id) {
               if let record = try store.execution(id), record.status.isFinal { reached(record, index) }
             }
           }
