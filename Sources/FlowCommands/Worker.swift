@@ -9,7 +9,8 @@ extension Flow {
       abstract: "Run queued and interrupted executions from the store, several at once, until SIGTERM.",
       discussion: """
         Claims executions that are RUNNING with no live owner — started with `flow run --queue`, handed back by \
-        another worker, or left by a process that died — and runs them, renewing their leases. Any number of \
+        another worker, left by a process that died, or queued by a DISTRIBUTED Map — and runs them, renewing \
+        their leases. Any number of \
         workers may share one store; each execution is run by one at a time. On SIGTERM or SIGINT it stops \
         claiming, lets the running steps finish (up to --grace seconds), hands the executions back for another \
         worker, and exits with status 0.

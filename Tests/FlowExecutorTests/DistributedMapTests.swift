@@ -172,4 +172,44 @@ import Testing
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: bucket + "/" + (key as NSString).deletingLastPathComponent)
     #expect(Set(leftovers) == ["manifest.json", "SUCCEEDED_0.json", "FAILED_0.json"])
   }
+
+  static let blocking = """
+              Check: {Type: Choice, Choices: [{Variable: $.v, NumericEquals: 1, Next: Boom}], Default: Work}
+              Boom: {Type: Fail, Error: Item.Bad, Cause: one}
+              Work: {Type: Task, Resource: "test:block", Parameters: {"name.$": "States.Format('w{}', $.v)"}, End: true}
+      """
+
+  /// Item 1 fails at once while items 2 and 3 block: with no tolerance the Map fails, and the children still
+  /// running are aborted.
+  @Test func aMapRunThatFails_abortsItsUnfinishedChildren() async throws {
+    let h = try Harness()
+    let yaml = Self.pipeline(processor: Self.blocking).replacingOccurrences(of: "StartAt: Double", with: "StartAt: Check")
+      .replacingOccurrences(of: "MaxConcurrency: 2", with: "MaxConcurrency: 3")
+    let done = try await h.run(yaml, input: ["items": [1, 2, 3]])
+    #expect(done.status == .failed)
+    #expect(done.error == "Item.Bad")
+    let children = try h.store.children(of: done.id).sorted { $0.name < $1.name }
+    #expect(children.map(\.status) == [.failed, .aborted, .aborted])
+    #expect(try h.events(done.id).contains { $0.type == .mapRunFailed })
+  }
+
+  /// `flow stop` of the parent while its children run: the Map Run is aborted (MapRunAborted), and so are they.
+  @Test func stoppingTheParent_abortsTheMapRunAndItsChildren() async throws {
+    let h = try Harness()
+    let work = """
+              Work: {Type: Task, Resource: "test:block", Parameters: {"name.$": "States.Format('w{}', $.v)"}, End: true}
+      """
+    let yaml = Self.pipeline(processor: work).replacingOccurrences(of: "StartAt: Double", with: "StartAt: Work")
+    let flow = h.executor(leaseSeconds: 1)
+    let record = try flow.start(try h.pipeline(yaml), input: ["items": [2, 3]])
+    let running = Task { try await h.advancing { try await flow.run(record.id) } }
+    #expect(try await eventually { h.calls.count("w2") == 1 && h.calls.count("w3") == 1 })
+    _ = try h.store.requestStop(record.id, error: "Stopped", cause: "by the test", now: Date().timeIntervalSince1970)
+    let done = try await running.value
+    #expect(done.status == .aborted)
+    let types = try h.events(record.id).map(\.type)
+    #expect(types.contains(.mapRunAborted))
+    #expect(types.firstIndex(of: .mapRunAborted)! < types.firstIndex(of: .executionAborted)!)
+    #expect(try h.store.children(of: record.id).map(\.status) == [.aborted, .aborted])
+  }
 }

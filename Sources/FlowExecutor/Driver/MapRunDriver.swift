@@ -67,6 +67,8 @@ struct MapRunDriver {
             decision = fan.childEnded(index, Self.outcome(record))
             continue
           }
+          // A cancelled parent claims no more children (the ones it ran were just handed back).
+          try Task.checkCancellation()
           if runtime.options.handBack() {
             group.cancelAll()
             while (try? await group.next()) != nil {}
