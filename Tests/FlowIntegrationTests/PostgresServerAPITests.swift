@@ -16,13 +16,13 @@ struct PostgresServerAPITests {
     let client: HTTPClient
     let log: URL
 
-    init(store: String, in directory: URL) throws {
+    init(store: String, in directory: URL, arguments: [String] = []) throws {
       port = try Self.freePort()
       log = directory.appendingPathComponent("server-\(port).log")
       FileManager.default.createFile(atPath: log.path, contents: nil)
       process = Process()
       process.executableURL = URL(fileURLWithPath: FlowBinary.path)
-      process.arguments = ["server", "--port", String(port), "--store", store]
+      process.arguments = ["server", "--port", String(port), "--store", store] + arguments
       process.currentDirectoryURL = directory
       var environment = ProcessInfo.processInfo.environment
       environment.removeValue(forKey: "FLOW_STORE")
@@ -143,8 +143,9 @@ struct PostgresServerAPITests {
   @Test func twoServersOnOneDatabaseGiveEachActivityTaskToExactlyOnePoller() async throws {
     let store = try PostgresTestURL.fresh()
     let directory = try temporaryDirectory("flow-pg-servers")
-    let one = try RunningServer(store: store, in: directory)
-    let two = try RunningServer(store: store, in: directory)
+    // Enough workers that every execution reaches its activity task at once (the default runs 4 at a time).
+    let one = try RunningServer(store: store, in: directory, arguments: ["--workers", "16"])
+    let two = try RunningServer(store: store, in: directory, arguments: ["--workers", "16"])
     let activityArn = try #require(try await one.call("CreateActivity", ["name": "work"])["activityArn"]?.stringValue)
     let machineArn = try #require(try await one.call("CreateStateMachine", [
       "name": "worked", "definition": .string(definition(activity: activityArn)), "roleArn": "arn:aws:iam::000000000000:role/flow",

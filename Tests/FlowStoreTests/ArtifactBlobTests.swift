@@ -106,7 +106,9 @@ struct ArtifactBlobTests {
     let clock = ContinuousClock()
     let put = try clock.measure { try store.putBlob(hash: hash, from: pathA) }
     let target = b.appendingPathComponent("model.bin")
-    let fetched = try clock.measure { #expect(try store.fetchBlob(hash: hash, into: target)) }
+    var found = false
+    let fetched = try clock.measure { found = try store.fetchBlob(hash: hash, into: target) }
+    #expect(found)
     #expect(try Data(contentsOf: target) == bytes)
     func rate(_ duration: Duration) -> String {
       let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
