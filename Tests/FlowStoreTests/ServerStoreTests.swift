@@ -144,22 +144,23 @@ import Testing
     let setup = try open(location)
     let tokens = try offerTasks(40, activity: "work", in: setup)
     let takers = [try open(location), try open(location)]
-    let taken = try await withThrowingTaskGroup(of: [String].self) { group in
+    let taken = try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
       for (index, store) in takers.enumerated() {
         group.addTask {
           var mine: [String] = []
           while let task = try store.takeActivityTask(activity: "work", worker: "w\(index)", now: 5) { mine.append(task.token) }
-          return mine
+          return (index, mine)
         }
       }
-      return try await group.reduce(into: []) { $0.append($1) }
+      // By worker index (the group answers in completion order).
+      return try await group.reduce(into: [Int: [String]]()) { $0[$1.0] = $1.1 }
     }
-    let all = taken.flatMap { $0 }
-    #expect(all.count == tokens.count, "a task was given twice or not at all: \(taken.map(\.count))")
+    let all = taken.values.flatMap { $0 }
+    #expect(all.count == tokens.count, "a task was given twice or not at all: \(taken.mapValues(\.count))")
     #expect(Set(all) == Set(tokens))
     for token in tokens {
       let worker = try #require(try setup.activityTask(token)?.worker)
-      #expect(taken[Int(worker.dropFirst())!].contains(token))
+      #expect(taken[Int(worker.dropFirst())!]?.contains(token) == true)
     }
   }
 
