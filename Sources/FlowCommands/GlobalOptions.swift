@@ -125,6 +125,7 @@ struct StoreOptions: ParsableArguments {
     var ml = MLEnvironment(storeDirectory: localDirectory,
                            registry: store, catalog: store, executions: store)
     ml.outputDirectories = Self.outputDirectories
+    ml.blobs = store as? any ArtifactBlobStore
     var registry = StepRegistry.builtIn(ml: ml)
     registry.register("flow:pipeline", PipelineStep(executor: executor))
     registry.register(prefix: "arn:aws:", MappedResourceStep())

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowCore
 import FlowServing
 import Foundation
 import Logging
@@ -83,7 +84,10 @@ extension Flow {
         source = FileEndpointSource(path: endpointsFile)
       } else if models.isEmpty {
         // The model registry's endpoints, as `flow:deploy` and `flow endpoints rollback` set them.
-        source = RegistryEndpointSource(store: try storeOptions.openStore())
+        let store = try storeOptions.openStore()
+        source = RegistryEndpointSource(
+          store: store, cache: ArtifactCache(root: storeOptions.localDirectory.appendingPathComponent("artifacts"),
+                                             blobs: store as? any ArtifactBlobStore))
       } else {
         var table: [String: EndpointTarget] = [:]
         for model in models {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowCore
 import FlowServer
 import FlowStore
 import Foundation
@@ -81,8 +82,9 @@ extension Flow {
         }
       }
 
-      guard let store = try storeOptions.openStore() as? SQLiteStore else {
-        throw CLIError("flow server: runs on the SQLite store for now (the PostgreSQL store does not keep state machines yet)")
+      // Both stores (SQLite and PostgreSQL) keep what the server needs; a store that doesn't is a wiring mistake.
+      guard let store = try storeOptions.openStore() as? any StepFunctionsStore else {
+        throw CLIError("flow server: this store does not keep state machines and activities")
       }
       var logger = Logger(label: "flow.server")
       logger.logLevel = storeOptions.quiet ? .warning : .info

@@ -6,7 +6,8 @@ import Foundation
 /// PostgreSQL advisory lock, so several processes opening a new store at the same time don't race.
 ///
 /// Migration 1 is the schema FlowStore's SQLite migrations 1–5 build, with the same tables, columns and keys
-/// (times as `DOUBLE PRECISION` seconds since 1970, JSON as text, as in SQLite).
+/// (times as `DOUBLE PRECISION` seconds since 1970, JSON as text, as in SQLite); migration 2 is SQLite's 6 and 7
+/// (`flow server`'s state machines, versions, aliases, activities and tags); migration 3 keeps artifact bytes.
 enum PostgresMigrations {
   static let all: [String] = [
     // 1: executions, history, scopes, callback tokens; scheduled runs; step checkpoints; the model registry,
@@ -145,6 +146,83 @@ enum PostgresMigrations {
       PRIMARY KEY (execution_id, state_name, hash)
     );
     CREATE INDEX artifacts_by_hash ON artifacts (hash);
+    """,
+    // 2: what `flow server` keeps beyond executions, as SQLite's migrations 6 and 7: state machines created through
+    // its API, executions listed by state machine (pipeline) newest first, activities and the activity tasks offered
+    // to their workers (each the callback token of a waiting Task state, answered through task_tokens), tags of the
+    // server's resources, published versions of state machines and their aliases (routing: JSON
+    // [{"version": N, "weight": W}]).
+    """
+    CREATE TABLE state_machines (
+      name TEXT PRIMARY KEY,
+      definition TEXT NOT NULL,
+      role_arn TEXT NOT NULL,
+      type TEXT NOT NULL,
+      description TEXT,
+      revision BIGINT NOT NULL,
+      created_at DOUBLE PRECISION NOT NULL,
+      updated_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE INDEX executions_by_pipeline ON executions (pipeline, start_time DESC, id DESC);
+    CREATE TABLE activities (
+      name TEXT PRIMARY KEY,
+      created_at DOUBLE PRECISION NOT NULL
+    );
+    CREATE TABLE activity_tasks (
+      token TEXT PRIMARY KEY,
+      activity TEXT NOT NULL,
+      execution_id TEXT NOT NULL,
+      state_name TEXT NOT NULL,
+      input TEXT NOT NULL,
+      created_at DOUBLE PRECISION NOT NULL,
+      deadline DOUBLE PRECISION,
+      heartbeat_seconds DOUBLE PRECISION,
+      taken_at DOUBLE PRECISION,
+      worker TEXT
+    );
+    CREATE INDEX activity_tasks_waiting ON activity_tasks (activity, created_at) WHERE taken_at IS NULL;
+    CREATE TABLE resource_tags (
+      arn TEXT NOT NULL,
+      key TEXT NOT NULL,
+      value TEXT NOT NULL,
+      PRIMARY KEY (arn, key)
+    );
+    CREATE TABLE state_machine_versions (
+      name TEXT NOT NULL,
+      version BIGINT NOT NULL,
+      definition TEXT NOT NULL,
+      role_arn TEXT NOT NULL,
+      description TEXT,
+      revision BIGINT NOT NULL,
+      created_at DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (name, version)
+    );
+    CREATE TABLE state_machine_aliases (
+      name TEXT NOT NULL,
+      alias TEXT NOT NULL,
+      description TEXT,
+      routing TEXT NOT NULL,
+      created_at DOUBLE PRECISION NOT NULL,
+      updated_at DOUBLE PRECISION NOT NULL,
+      PRIMARY KEY (name, alias)
+    );
+    """,
+    // 3: the bytes of content-addressed artifacts, so a model trained on one host can be served on another:
+    // chunks of at most 1 MiB keyed (hash, chunk_index), and one row per blob written last, in the same
+    // transaction, so a blob without its row (a writer that died) is never read.
+    """
+    CREATE TABLE artifact_blob_chunks (
+      hash TEXT NOT NULL,
+      chunk_index BIGINT NOT NULL,
+      data BYTEA NOT NULL,
+      PRIMARY KEY (hash, chunk_index)
+    );
+    CREATE TABLE artifact_blobs (
+      hash TEXT PRIMARY KEY,
+      bytes BIGINT NOT NULL,
+      chunks BIGINT NOT NULL,
+      created_at DOUBLE PRECISION NOT NULL
+    );
     """,
   ]
 

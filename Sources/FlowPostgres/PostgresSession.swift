@@ -5,6 +5,8 @@ import PostgresNIO
 /// A value bound to a statement's `?` placeholder.
 enum PGValue: Sendable {
   case text(String), int(Int), double(Double), null
+  /// A `bytea` value (an artifact chunk).
+  case bytes(Data)
 
   init(_ text: String?) { self = text.map(PGValue.text) ?? .null }
   init(_ number: Double?) { self = number.map(PGValue.double) ?? .null }
@@ -21,6 +23,7 @@ struct PGRow {
   func optionalInt(_ column: Int) throws -> Int? { try decode(Int?.self, column) }
   func double(_ column: Int) throws -> Double { try decode(Double.self, column) }
   func optionalDouble(_ column: Int) throws -> Double? { try decode(Double?.self, column) }
+  func data(_ column: Int) throws -> Data { try decode(Data.self, column) }
   func isNull(_ column: Int) -> Bool { cells[column].bytes == nil }
 
   /// A JSON column; text the store wrote itself, so a parse failure means corruption.
@@ -111,6 +114,7 @@ final class PGSession {
       case .int(let number): bindings.append(number)
       case .double(let number): bindings.append(number)
       case .null: bindings.appendNull()
+      case .bytes(let data): bindings.append(ByteBuffer(bytes: data))
       }
     }
     do {

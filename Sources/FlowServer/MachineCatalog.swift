@@ -27,7 +27,7 @@ struct Machine: Sendable {
 /// store and in the folder means the stored machine (CreateStateMachine refuses such a name, so only a file
 /// added later can collide).
 final class MachineCatalog: Sendable {
-  let store: SQLiteStore
+  let store: any StepFunctionsStore
   let loader: PipelineLoader
   let directory: String?
   /// The role ARN reported for pipeline files, which have none.
@@ -40,7 +40,7 @@ final class MachineCatalog: Sendable {
 
   let logger: Logger
 
-  init(store: SQLiteStore, loader: PipelineLoader, directory: String?, account: String, logger: Logger) {
+  init(store: any StepFunctionsStore, loader: PipelineLoader, directory: String?, account: String, logger: Logger) {
     self.store = store
     self.loader = loader
     self.directory = directory

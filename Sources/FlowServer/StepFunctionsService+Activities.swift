@@ -19,7 +19,7 @@ public enum ActivityTasks {
 
   /// Offers activity tasks through `store`; an activity that does not exist fails the task with
   /// `ActivityDoesNotExist`.
-  public static func scheduler(store: SQLiteStore) -> @Sendable (ActivityOffer) throws -> Void {
+  public static func scheduler(store: any StepFunctionsStore) -> @Sendable (ActivityOffer) throws -> Void {
     { offer in
       guard let name = name(of: offer.activity), try store.activity(name) != nil else {
         throw StepFailure("ActivityDoesNotExist", cause: "Activity Does Not Exist: '\(offer.activity)'")

@@ -13,7 +13,7 @@ import Logging
 /// let created = try await service.perform("CreateStateMachine", ["name": "hello", "definition": "…", "roleArn": "…"])
 /// ```
 public final class StepFunctionsService: Sendable {
-  public let store: SQLiteStore
+  public let store: any StepFunctionsStore
   public let executor: Executor
   public let names: ResourceNames
   let catalog: MachineCatalog
@@ -26,7 +26,7 @@ public final class StepFunctionsService: Sendable {
   /// - Parameters:
   ///   - pipelinesDirectory: a folder whose pipeline files appear as state machines named by their `Flow.Name`.
   ///   - workers: how many executions run at once in this process.
-  public init(store: SQLiteStore, executor: Executor, loader: PipelineLoader, pipelinesDirectory: String? = nil,
+  public init(store: any StepFunctionsStore, executor: Executor, loader: PipelineLoader, pipelinesDirectory: String? = nil,
               names: ResourceNames = ResourceNames(), workers: Int = 4, logger: Logger = Logger(label: "flow.server"),
               activityPollSeconds: Double = 60, activityPollInterval: Double = 0.05) {
     self.store = store

@@ -1,46 +1,9 @@
 import FlowCore
 import Foundation
 
-/// A state machine created through `flow server`'s API (CreateStateMachine), as the store keeps it.
-public struct StateMachineRecord: Sendable, Equatable {
-  /// The machine's name; executions of it are stored under this pipeline name.
-  public var name: String
-  /// The definition as the client sent it (Amazon States Language JSON text).
-  public var definition: String
-  public var roleArn: String
-  /// `STANDARD` or `EXPRESS`.
-  public var type: String
-  public var description: String?
-  /// 1 on creation, incremented by each update (the API's `revisionId`).
-  public var revision: Int
-  /// Seconds since 1970.
-  public var createdAt: Double
-  public var updatedAt: Double
-
-  public init(name: String, definition: String, roleArn: String, type: String, description: String? = nil,
-              revision: Int = 1, createdAt: Double, updatedAt: Double) {
-    self.name = name
-    self.definition = definition
-    self.roleArn = roleArn
-    self.type = type
-    self.description = description
-    self.revision = revision
-    self.createdAt = createdAt
-    self.updatedAt = updatedAt
-  }
-}
-
-/// Where a page of executions starts: after the execution that ended the previous page.
-public struct ExecutionCursor: Sendable, Equatable {
-  public var startTime: Double
-  public var id: String
-  public init(startTime: Double, id: String) {
-    self.startTime = startTime
-    self.id = id
-  }
-}
-
-extension SQLiteStore {
+/// `flow server`'s state machines (tables `state_machines`, migration 6); versions and aliases are in
+/// SQLiteStore+Versions.swift.
+extension SQLiteStore: StateMachineStore {
   private static let machineColumns = "name, definition, role_arn, type, description, revision, created_at, updated_at"
 
   private func machine(from row: Statement) -> StateMachineRecord {

@@ -1,46 +1,6 @@
 import FlowCore
 import Foundation
 
-/// A published version of a state machine (PublishStateMachineVersion): its definition frozen.
-public struct StateMachineVersionRecord: Sendable, Equatable {
-  public var name: String
-  public var version: Int
-  public var definition: String
-  public var roleArn: String
-  public var description: String?
-  /// The machine's revision it was published from.
-  public var revision: Int
-  public var createdAt: Double
-}
-
-/// An alias of a state machine: versions with weights (their sum is 100).
-public struct StateMachineAliasRecord: Sendable, Equatable {
-  public var name: String
-  public var alias: String
-  public var description: String?
-  public var routing: [Route]
-  public var createdAt: Double
-  public var updatedAt: Double
-
-  public struct Route: Sendable, Equatable {
-    public var version: Int
-    public var weight: Int
-    public init(version: Int, weight: Int) {
-      self.version = version
-      self.weight = weight
-    }
-  }
-
-  public init(name: String, alias: String, description: String?, routing: [Route], createdAt: Double, updatedAt: Double) {
-    self.name = name
-    self.alias = alias
-    self.description = description
-    self.routing = routing
-    self.createdAt = createdAt
-    self.updatedAt = updatedAt
-  }
-}
-
 extension SQLiteStore {
   private static let versionColumns = "name, version, definition, role_arn, description, revision, created_at"
 
@@ -86,14 +46,8 @@ extension SQLiteStore {
     }
   }
 
-  private static func routing(_ routes: [StateMachineAliasRecord.Route]) -> String {
-    JSONValue.array(routes.map { ["version": .int($0.version), "weight": .int($0.weight)] }).serialized()
-  }
-
   private func alias(from row: Statement) throws -> StateMachineAliasRecord {
-    let routes = (try row.json(3)?.arrayValue ?? []).map {
-      StateMachineAliasRecord.Route(version: $0["version"]?.intValue ?? 0, weight: $0["weight"]?.intValue ?? 0)
-    }
+    let routes = StateMachineAliasRecord.routes(from: try row.json(3))
     return StateMachineAliasRecord(name: row.text(0), alias: row.text(1), description: row.optionalText(2), routing: routes,
                                    createdAt: row.double(4), updatedAt: row.double(5))
   }
@@ -111,7 +65,7 @@ extension SQLiteStore {
           return existing
         }
         _ = try db.run("INSERT INTO state_machine_aliases (name, alias, description, routing, created_at, updated_at) VALUES (?,?,?,?,?,?)",
-                       [.text(record.name), .text(record.alias), SQLValue(record.description), .text(Self.routing(record.routing)),
+                       [.text(record.name), .text(record.alias), SQLValue(record.description), .text(record.routingJSON),
                         .double(record.createdAt), .double(record.updatedAt)])
         return record
       }
@@ -135,7 +89,7 @@ extension SQLiteStore {
   public func updateAlias(_ record: StateMachineAliasRecord) throws {
     try locked { db in
       _ = try db.run("UPDATE state_machine_aliases SET description = ?, routing = ?, updated_at = ? WHERE name = ? AND alias = ?",
-                     [SQLValue(record.description), .text(Self.routing(record.routing)), .double(record.updatedAt),
+                     [SQLValue(record.description), .text(record.routingJSON), .double(record.updatedAt),
                       .text(record.name), .text(record.alias)])
     }
   }

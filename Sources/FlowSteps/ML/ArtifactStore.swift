@@ -14,12 +14,16 @@ struct StoredArtifact: Sendable, Equatable {
 
 /// Writes artifacts by content: equal bytes get one file, `ROOT/sha256/AB/HASH.EXT`, which never changes once
 /// written, and each write is recorded with the execution and state that produced it and the hashes of its inputs.
+/// When the store shares artifact bytes between hosts (`blobs`, the PostgreSQL store), the file's bytes are
+/// stored there too before the record is written, so a recorded artifact can always be fetched on another host.
 ///
 /// A file is written to a temporary name and renamed into place, so a crash never leaves a partial file at a
 /// content address; writing the same artifact again (a step re-run after a crash) finds it there and only records it.
 struct ArtifactStore: Sendable {
   let root: URL
   let catalog: any ArtifactCatalog
+  /// Where the bytes are shared with other hosts; nil when artifacts are local files only (the SQLite store).
+  var blobs: (any ArtifactBlobStore)? = nil
 
   /// Stores `data` and records who produced it.
   /// - Parameters:
@@ -42,6 +46,7 @@ struct ArtifactStore: Sendable {
           throw StepFailure("Artifacts.WriteFailed", cause: "cannot move \(temporary.path) to \(file.path): \(String(cString: strerror(code)))")
         }
       }
+      try blobs?.putBlob(hash: hash, from: file)
       try catalog.recordArtifact(ArtifactRecord(
         hash: hash, path: file.path, kind: kind, bytes: data.count, executionId: context.executionId,
         stateName: context.stateName, inputs: inputs))

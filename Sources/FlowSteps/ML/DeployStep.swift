@@ -48,7 +48,8 @@ public struct DeployStep: Step {
                         cause: "\(name) v\(record.version) is PendingManualApproval: approve it (flow models approve \(name) \(record.version)) or set RequireApproval: false")
     default: break
     }
-    _ = try mapTrainingErrors("Deploy", file: record.artifactPath) { try ModelArtifact.load(contentsOfFile: record.artifactPath) }
+    let modelPath = try environment.localModelPath(record.artifactPath, hash: record.draft.artifactHash, step: "Deploy")
+    _ = try mapTrainingErrors("Deploy", file: modelPath) { try ModelArtifact.load(contentsOfFile: modelPath) }
     let deployed = try registryCall {
       try registry.deploy(endpoint: endpoint, model: name, version: record.version, executionId: context.executionId,
                           idempotencyKey: context.idempotencyKey)

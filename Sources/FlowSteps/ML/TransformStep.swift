@@ -78,7 +78,7 @@ public struct TransformStep: Step {
       guard let record = try registryCall({ try registry.endpoint(endpoint) }) else {
         throw StepFailure("Registry.Failed", cause: "no endpoint named '\(endpoint)'")
       }
-      return record.current.artifactPath
+      return try environment.localModelPath(record.current.artifactPath, step: "Transform")
     }
     guard let name = try parameters.optionalString("ModelName") else {
       throw parameters.invalid("give 'Model', 'ModelName' with 'Version' or 'Alias', or 'EndpointName'")
@@ -88,12 +88,12 @@ public struct TransformStep: Step {
       guard let record = try registryCall({ try registry.modelVersion(name, version: version) }) else {
         throw StepFailure("Registry.Failed", cause: "model '\(name)' has no version \(version)")
       }
-      return record.artifactPath
+      return try environment.localModelPath(record.artifactPath, hash: record.draft.artifactHash, step: "Transform")
     }
     let alias = try parameters.optionalString("Alias") ?? "production"
     guard let record = try registryCall({ try registry.modelVersion(name, alias: alias) }) else {
       throw StepFailure("Registry.Failed", cause: "model '\(name)' has no alias '\(alias)'")
     }
-    return record.artifactPath
+    return try environment.localModelPath(record.artifactPath, hash: record.draft.artifactHash, step: "Transform")
   }
 }
