@@ -77,14 +77,14 @@ extension SQLiteStore {
 
   /// The state machine named `name`, if any.
   public func stateMachine(_ name: String) throws -> StateMachineRecord? {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.machineColumns) FROM state_machines WHERE name = ?", [.text(name)], machine(from:)).first
     }
   }
 
   /// Every stored state machine, by name.
   public func stateMachines() throws -> [StateMachineRecord] {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.machineColumns) FROM state_machines ORDER BY name", [], machine(from:))
     }
   }
@@ -97,7 +97,7 @@ extension SQLiteStore {
 
   /// The execution of `pipeline` named `name`, if any.
   public func execution(pipeline: String, name: String) throws -> ExecutionRecord? {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.executionColumns) FROM executions WHERE pipeline = ? AND name = ?",
                    [.text(pipeline), .text(name)], execution(from:)).first
     }
@@ -119,6 +119,6 @@ extension SQLiteStore {
     }
     sql += " ORDER BY start_time DESC, id DESC LIMIT ?"
     bindings.append(.int(limit))
-    return try locked { db in try db.query(sql, bindings, execution(from:)) }
+    return try reading { db in try db.query(sql, bindings, execution(from:)) }
   }
 }
