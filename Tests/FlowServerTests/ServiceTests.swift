@@ -293,7 +293,7 @@ import Testing
   }
 
   @Test func protocolDecodingAndUnknownActions() async throws {
-    #expect(await error("TestState", [:]) == "UnknownOperationException")
+    #expect(await error("DeleteStateMachineVersion", [:]) == "UnknownOperationException")
     func decodeError(_ target: String?, _ body: String, type: String? = "application/x-amz-json-1.0") -> String? {
       do { _ = try AWSJSONProtocol.decode(target: target, contentType: type, body: Array(body.utf8)); return nil } catch { return error.type }
     }

@@ -52,9 +52,9 @@ import Testing
   }
 
   @Test func taskWithAMockedResultGoesThroughResultSelectorAndResultPath() async throws {
-    // AWS's example: a Lambda invocation whose Payload the ResultSelector picks out.
+    // As AWS's example of a Lambda invocation, whose Payload the ResultSelector picks out.
     let task: JSONValue = [
-      "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+      "Type": "Task", "Resource": "flow:echo",
       "Parameters": ["FunctionName": "price", "Payload.$": "$"],
       "ResultSelector": ["price.$": "$.Payload.price"], "ResultPath": "$.quote", "End": true,
     ]
@@ -71,7 +71,7 @@ import Testing
 
   @Test func aMockedErrorCaughtByCatchIsCaughtErrorWithTheCatchersNextState() async throws {
     let task: JSONValue = [
-      "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Store",
+      "Type": "Task", "Resource": "flow:echo", "Next": "Store",
       "Catch": [["ErrorEquals": ["Timeout"], "Next": "Later"],
                 ["ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Handle"]],
     ]
@@ -88,7 +88,7 @@ import Testing
 
   @Test func aRetriableErrorIsRetriableUntilItsRetrierIsSpent() async throws {
     let task: JSONValue = [
-      "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": true,
+      "Type": "Task", "Resource": "flow:echo", "End": true,
       "Retry": [["ErrorEquals": ["Other"], "MaxAttempts": 1],
                 ["ErrorEquals": ["States.TaskFailed"], "IntervalSeconds": 2, "BackoffRate": 3, "MaxAttempts": 2]],
     ]

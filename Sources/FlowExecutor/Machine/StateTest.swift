@@ -129,7 +129,8 @@ public struct StateTest: Sendable {
       outcome.nextState = scope.position.state
       outcome.output = scope.position.input
       let normalNext: String? = if case .next(let next)? = state.transition { next } else { nil }
-      if failure != nil || scope.position.state != normalNext { outcome.status = .caughtError }
+      // A Catch rule led elsewhere than `Next` (a Choice has no `Next`: its rules pick).
+      if failure != nil || (normalNext != nil && scope.position.state != normalNext) { outcome.status = .caughtError }
     case .finished(.success(let output)):
       outcome.output = output
       failure = nil

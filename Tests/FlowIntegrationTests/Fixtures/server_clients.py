@@ -250,19 +250,19 @@ def boto3_checks(url):
     assert json.loads(data["afterParameters"]) == {"total": 12}, data
     assert json.loads(tested["output"]) == {"order": {"price": 10, "tax": 2}, "summary": {"total": 12}}, tested
     caught = sfn.test_state(definition=json.dumps({
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "Next": "Done",
+        "Type": "Task", "Resource": "flow:echo", "Next": "Done",
         "Retry": [{"ErrorEquals": ["Throttled"], "MaxAttempts": 2}],
         "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Recover"}]}),
         input="{}", mock={"errorOutput": {"error": "Boom", "cause": "mocked"}})
     assert caught["status"] == "CAUGHT_ERROR" and caught["nextState"] == "Recover" and caught["error"] == "Boom", caught
     retried = sfn.test_state(definition=json.dumps({
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "End": True,
+        "Type": "Task", "Resource": "flow:echo", "End": True,
         "Retry": [{"ErrorEquals": ["Throttled"], "IntervalSeconds": 3, "MaxAttempts": 2}]}),
         input="{}", inspectionLevel="DEBUG", mock={"errorOutput": {"error": "Throttled", "cause": "slow down"}})
     assert retried["status"] == "RETRIABLE", retried
     assert retried["inspectionData"]["errorDetails"] == {"retryIndex": 0, "retryBackoffIntervalSeconds": 3}, retried
     mocked = sfn.test_state(definition=json.dumps({
-        "Type": "Task", "Resource": "arn:aws:states:::lambda:invoke", "ResultSelector": {"v.$": "$.Payload"}, "End": True}),
+        "Type": "Task", "Resource": "flow:echo", "ResultSelector": {"v.$": "$.Payload"}, "End": True}),
         input="{}", inspectionLevel="DEBUG", mock={"result": json.dumps({"Payload": 7})})
     assert mocked["status"] == "SUCCEEDED" and json.loads(mocked["output"]) == {"v": 7}, mocked
     assert error_code(sfn.test_state, definition=json.dumps({"Type": "Task", "Resource": "flow:echo", "End": True}))[0] \
