@@ -92,7 +92,7 @@ extension Flow {
       var loader = storeOptions.loader
       loader.acceptsActivities = true
       let executor = storeOptions.executor(store: store, loader: loader) {
-        $0.activityScheduler = ActivityTasks.scheduler(store: store)
+        ActivityTasks.install(in: &$0, store: store)
       }
       let service = StepFunctionsService(store: store, executor: executor, loader: loader,
                                          pipelinesDirectory: paths[0], names: configuration.names, workers: workers, logger: logger)

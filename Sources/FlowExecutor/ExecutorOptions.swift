@@ -41,6 +41,10 @@ public struct ExecutorOptions: Sendable {
   /// not offer a task twice. Throwing a ``StepFailure`` fails the attempt (an unknown activity). Nil (the default):
   /// activity ARNs are steps like any other resource (mapped by `Flow.Resources`).
   public var activityScheduler: (@Sendable (ActivityOffer) throws -> Void)?
+  /// Whether a worker has taken the activity task of a token: the worker's name (empty if it gave none), or nil
+  /// while no worker has (or the token is no activity task's). Asked while the task waits, so that its history
+  /// records `ActivityStarted` as Step Functions does. Nil: no `ActivityStarted` events.
+  public var activityTaken: (@Sendable (_ token: String) throws -> String?)?
 
   public init(artifactsRoot: URL, logger: Logger = Logger(label: "flow"),
               observer: (@Sendable (HistoryEvent) -> Void)? = nil) {

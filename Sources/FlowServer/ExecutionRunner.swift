@@ -6,13 +6,21 @@ import Logging
 /// Runs started executions in this process, at most `workers` at once; the others wait their turn in order.
 ///
 /// An execution waiting here is already in the store (RUNNING, its lease held by this process), so
-/// DescribeExecution sees it at once. Cancelling (``shutdown()``) interrupts the running ones; what they finished
-/// is committed and they stay resumable.
+/// DescribeExecution sees it at once. An execution that only waits for a task token's answer (an activity
+/// worker) gives its place up meanwhile (``ExecutionSlot``) and takes one again, before any queued execution
+/// starts, when the answer or a timeout arrives. Cancelling (``shutdown()``) interrupts the running ones; what
+/// they finished is committed and they stay resumable.
 final class ExecutionRunner: Sendable {
   private struct Queued: Sendable { var id: String; var pipeline: Pipeline? }
   private struct State: Sendable {
     var queue: [Queued] = []
     var running: [String: Task<Void, Never>] = [:]
+    /// Places taken: running executions minus those waiting for an answer.
+    var active = 0
+    /// Per execution, how many of its scopes wait for an answer.
+    var waiting: [String: Int] = [:]
+    /// Executions whose wait ended, waiting for a place.
+    var resuming: [CheckedContinuation<Void, Never>] = []
     var stopped = false
   }
 
@@ -34,16 +42,25 @@ final class ExecutionRunner: Sendable {
     startNext()
   }
 
-  /// How many executions run and wait.
-  var counts: (running: Int, waiting: Int) { state.withLock { ($0.running.count, $0.queue.count) } }
+  /// How many executions hold a place, wait for an answer, and wait their turn to start.
+  var counts: (running: Int, awaiting: Int, queued: Int) {
+    state.withLock { ($0.active, $0.waiting.count, $0.queue.count) }
+  }
 
   private func startNext() {
-    state.withLock { state in
-      while !state.stopped, state.running.count < workers, !state.queue.isEmpty {
+    let resumed = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+      var resumed: [CheckedContinuation<Void, Never>] = []
+      while !state.stopped, state.active < workers, !state.resuming.isEmpty {
+        state.active += 1
+        resumed.append(state.resuming.removeFirst())
+      }
+      while !state.stopped, state.active < workers, !state.queue.isEmpty {
         let next = state.queue.removeFirst()
+        state.active += 1
+        let slot = Slot(runner: self, id: next.id)
         state.running[next.id] = Task { [self] in
           do {
-            _ = try await executor.run(next.id, pipeline: next.pipeline)
+            _ = try await ExecutionSlots.$current.withValue(slot) { try await executor.run(next.id, pipeline: next.pipeline) }
           } catch let error as ExecutorError where error.code == .interrupted {
             logger.notice("execution \(next.id) was interrupted by the shutdown; it stays RUNNING and the next flow server resumes it")
           } catch {
@@ -52,22 +69,73 @@ final class ExecutionRunner: Sendable {
           finished(next.id)
         }
       }
+      return resumed
     }
+    for continuation in resumed { continuation.resume() }
   }
 
   private func finished(_ id: String) {
-    _ = state.withLock { $0.running.removeValue(forKey: id) }
+    state.withLock { state in
+      state.running.removeValue(forKey: id)
+      // An execution ends holding its place, unless it was interrupted while waiting.
+      if state.waiting.removeValue(forKey: id) == nil { state.active -= 1 }
+    }
     startNext()
+  }
+
+  /// The first of an execution's scopes to wait gives its place up.
+  fileprivate func release(_ id: String) {
+    let freed = state.withLock { state -> Bool in
+      state.waiting[id, default: 0] += 1
+      guard state.waiting[id] == 1 else { return false }
+      state.active -= 1
+      return true
+    }
+    if freed { startNext() }
+  }
+
+  /// The last of an execution's waiting scopes to stop waiting takes a place again, queued before new executions.
+  /// (While one scope of an execution waits, its others run without a place of their own.)
+  fileprivate func reacquire(_ id: String) async {
+    await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+      let go = state.withLock { state -> Bool in
+        let left = (state.waiting[id] ?? 1) - 1
+        guard left == 0 else {
+          state.waiting[id] = left
+          return true
+        }
+        state.waiting.removeValue(forKey: id)
+        if state.stopped || state.active < workers {
+          state.active += 1
+          return true
+        }
+        state.resuming.append(continuation)
+        return false
+      }
+      if go { continuation.resume() }
+    }
   }
 
   /// Stops starting executions and interrupts the running ones (they stay resumable), waiting for them to stop.
   func shutdown() async {
-    let tasks = state.withLock { state in
+    let (tasks, resumed) = state.withLock { state in
       state.stopped = true
       state.queue.removeAll()
-      return Array(state.running.values)
+      let resumed = state.resuming
+      state.active += resumed.count
+      state.resuming.removeAll()
+      return (Array(state.running.values), resumed)
     }
+    for continuation in resumed { continuation.resume() }
     for task in tasks { task.cancel() }
     for task in tasks { await task.value }
+  }
+
+  /// The place of one execution, given to its task (``ExecutionSlots/current``).
+  private struct Slot: ExecutionSlot {
+    let runner: ExecutionRunner
+    let id: String
+    func release() { runner.release(id) }
+    func reacquire() async { await runner.reacquire(id) }
   }
 }

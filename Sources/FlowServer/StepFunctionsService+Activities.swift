@@ -31,6 +31,22 @@ public enum ActivityTasks {
   }
 }
 
+extension ActivityTasks {
+  /// The executor's ``ExecutorOptions/activityTaken``: the name of the worker that took the task of a token.
+  public static func takenBy(store: any StepFunctionsStore) -> @Sendable (String) throws -> String? {
+    { token in
+      guard let task = try store.activityTask(token), task.takenAt != nil else { return nil }
+      return task.worker ?? ""
+    }
+  }
+
+  /// Sets both activity hooks of `options` (``scheduler(store:)`` and ``takenBy(store:)``).
+  public static func install(in options: inout ExecutorOptions, store: any StepFunctionsStore) {
+    options.activityScheduler = scheduler(store: store)
+    options.activityTaken = takenBy(store: store)
+  }
+}
+
 /// CreateActivity, DescribeActivity, ListActivities, DeleteActivity and GetActivityTask.
 extension StepFunctionsService {
   func activityName(_ arn: String) throws(StepFunctionsError) -> String {
@@ -96,14 +112,20 @@ extension StepFunctionsService {
 
   /// Sets the tags of a `tags` member (`[{"key": …, "value": …}]`) on `arn`.
   func tagResource(_ arn: String, _ tags: JSONValue?) throws {
-    guard let tags, tags != .null else { return }
+    guard let pairs = try Self.tagPairs(tags) else { return }
+    try store.tag(arn, pairs)
+  }
+
+  /// The pairs of a `tags` member; nil when it is absent.
+  static func tagPairs(_ tags: JSONValue?) throws(StepFunctionsError) -> [(key: String, value: String)]? {
+    guard let tags, tags != .null else { return nil }
     guard case .array(let items) = tags else { throw StepFunctionsError.serialization("'tags' must be a list") }
     var pairs: [(key: String, value: String)] = []
     for item in items {
       guard let key = item["key"]?.stringValue else { throw StepFunctionsError.serialization("a tag needs a 'key' string") }
       pairs.append((key, item["value"]?.stringValue ?? ""))
     }
-    try store.tag(arn, pairs)
+    return pairs
   }
 
   /// A resource ARN tags may be put on: a state machine or activity of this server that exists.

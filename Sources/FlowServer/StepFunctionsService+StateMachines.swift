@@ -14,6 +14,7 @@ extension StepFunctionsService {
       throw StepFunctionsError("StateMachineTypeNotSupported", "flow server runs STANDARD state machines only, not \(type)")
     }
     _ = try catalog.load(definition: definition, name: name)
+    _ = try Self.tagPairs(request.members["tags"])
     let arn = names.stateMachine(name)
     if let existing = try catalog.machine(name) {
       // AWS answers a repeated identical request with the existing machine.
@@ -29,6 +30,8 @@ extension StepFunctionsService {
     } catch let error as StoreError where error.code == .constraint {
       throw StepFunctionsError("StateMachineAlreadyExists", "State Machine Already Exists: '\(arn)'")
     }
+    // `tags` as on TagResource (a malformed list is refused before anything is created, by `tagPairs`).
+    try tagResource(arn, request.members["tags"])
     return ["stateMachineArn": .string(arn), "creationDate": Self.timestamp(now)]
   }
 

@@ -78,6 +78,7 @@ public final class StepFunctionsService: Sendable {
     "TagResource": { try $0.tagResourceAction($1) },
     "UntagResource": { try $0.untagResource($1) },
     "ListTagsForResource": { try $0.listTagsForResource($1) },
+    "TestState": { try $0.testState($1) },
   ]
 
   /// Performs one action.

@@ -9,9 +9,11 @@ final class SQLiteConnection {
   let handle: OpaquePointer
   private var statements: [String: OpaquePointer] = [:]
 
-  init(path: String, busyTimeout: Double) throws {
+  /// - Parameter readOnly: a connection that only reads (``SQLiteStore``'s reader: in WAL mode it reads the last
+  ///   committed state without waiting for a writer).
+  init(path: String, busyTimeout: Double, readOnly: Bool = false) throws {
     var db: OpaquePointer?
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+    let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
     let rc = sqlite3_open_v2(path, &db, flags, nil)
     guard rc == SQLITE_OK, let db else {
       let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"

@@ -18,7 +18,7 @@ extension SQLiteStore: ActivityStore {
   }
 
   public func activity(_ name: String) throws -> ActivityRecord? {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT name, created_at FROM activities WHERE name = ?", [.text(name)]) {
         ActivityRecord(name: $0.text(0), createdAt: $0.double(1))
       }.first
@@ -64,7 +64,7 @@ extension SQLiteStore: ActivityStore {
 
   /// The activity task of `token`, if that token is one.
   public func activityTask(_ token: String) throws -> ActivityTaskRecord? {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.taskColumns) FROM activity_tasks a WHERE a.token = ?", [.text(token)], task(from:)).first
     }
   }
@@ -98,7 +98,7 @@ extension SQLiteStore: ActivityStore {
 
   /// The tags of a resource, by key.
   public func tags(of arn: String) throws -> [(key: String, value: String)] {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT key, value FROM resource_tags WHERE arn = ? ORDER BY key", [.text(arn)]) { ($0.text(0), $0.text(1)) }
     }
   }

@@ -102,7 +102,7 @@ extension SQLiteStore {
   }
 
   public func token(_ token: String) throws -> TaskTokenRecord? {
-    try locked { db in
+    try reading { db in
       try db.query(
         "SELECT token, execution_id, state_name, status, output, error, cause, heartbeat FROM task_tokens WHERE token = ?",
         [.text(token)]
@@ -116,7 +116,7 @@ extension SQLiteStore {
 
   /// The tokens still waiting for an answer whose execution is running, oldest first (`flow task list`).
   public func pendingTokens() throws -> [TaskTokenRecord] {
-    try locked { db in
+    try reading { db in
       try db.query(
         """
         SELECT t.token, t.execution_id, t.state_name, t.heartbeat FROM task_tokens t

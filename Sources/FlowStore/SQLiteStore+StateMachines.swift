@@ -40,14 +40,14 @@ extension SQLiteStore: StateMachineStore {
 
   /// The state machine named `name`, if any.
   public func stateMachine(_ name: String) throws -> StateMachineRecord? {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.machineColumns) FROM state_machines WHERE name = ?", [.text(name)], machine(from:)).first
     }
   }
 
   /// Every stored state machine, by name.
   public func stateMachines() throws -> [StateMachineRecord] {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.machineColumns) FROM state_machines ORDER BY name", [], machine(from:))
     }
   }
@@ -60,7 +60,7 @@ extension SQLiteStore: StateMachineStore {
 
   /// The execution of `pipeline` named `name`, if any.
   public func execution(pipeline: String, name: String) throws -> ExecutionRecord? {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.executionColumns) FROM executions WHERE pipeline = ? AND name = ?",
                    [.text(pipeline), .text(name)], execution(from:)).first
     }
@@ -82,6 +82,6 @@ extension SQLiteStore: StateMachineStore {
     }
     sql += " ORDER BY start_time DESC, id DESC LIMIT ?"
     bindings.append(.int(limit))
-    return try locked { db in try db.query(sql, bindings, execution(from:)) }
+    return try reading { db in try db.query(sql, bindings, execution(from:)) }
   }
 }

@@ -23,6 +23,10 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   public let path: String
   // SQLite handles must not be shared unsynchronised: every use of the connection holds its lock.
   private let connection: Locked<SQLiteConnection>
+  /// A second, read-only connection (with its own lock) for reads that need no transaction with a write: in WAL
+  /// mode it sees the last committed state at once, so DescribeExecution or a token poll does not wait behind a
+  /// commit's fsync on ``connection``. Nil for an in-memory store (a second connection would be another database).
+  private let reader: Locked<SQLiteConnection>?
 
   /// Opens (creating if needed) the store at `path`, and brings its schema up to date.
   /// - Throws: ``StoreError`` when the file cannot be created, opened or migrated.
@@ -58,6 +62,8 @@ public final class SQLiteStore: ExecutionStore, Sendable {
       }
     }
     self.connection = Locked(connection)
+    reader = path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:")
+      ? nil : Locked(try SQLiteConnection(path: path, busyTimeout: busyTimeout, readOnly: true))
   }
 
   private static func migrate(_ connection: SQLiteConnection) throws {
@@ -72,6 +78,15 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   @discardableResult
   func locked<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
     try connection.withLock { connection throws in try body(connection) }
+  }
+
+  /// Runs a read-only `body` on the reader connection (each statement sees the last committed state), or on the
+  /// writer when there is no reader. For single reads only: a read whose result decides a write belongs in
+  /// ``locked(_:)``, inside that write's transaction.
+  @discardableResult
+  func reading<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    guard let reader else { return try locked(body) }
+    return try reader.withLock { connection throws in try body(connection) }
   }
 
   /// Holds the store's write lock while `body` runs (what a long maintenance job or another busy process does to
@@ -169,7 +184,7 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   }
 
   public func execution(_ id: String) throws -> ExecutionRecord? {
-    try locked { db in
+    try reading { db in
       if let exact = try db.query("SELECT \(Self.executionColumns) FROM executions WHERE id = ?", [.text(id)],
                                   execution(from:)).first {
         return exact
@@ -192,21 +207,21 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   }
 
   public func executions(limit: Int) throws -> [ExecutionRecord] {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.executionColumns) FROM executions ORDER BY start_time DESC LIMIT ?",
                    [.int(limit)], execution(from:))
     }
   }
 
   public func children(of parentId: String) throws -> [ExecutionRecord] {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.executionColumns) FROM executions WHERE parent_id = ? ORDER BY start_time",
                    [.text(parentId)], execution(from:))
     }
   }
 
   public func scopes(of executionId: String) throws -> [ScopeRecord] {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT id, status, position, result FROM scopes WHERE execution_id = ?", [.text(executionId)]) {
         ScopeRecord(id: $0.text(0), status: ScopeRecord.Status(rawValue: $0.text(1)) ?? .running,
                     position: try $0.json(2) ?? .null, result: try $0.json(3))
@@ -215,7 +230,7 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   }
 
   public func events(of executionId: String, after: Int) throws -> [HistoryEvent] {
-    try locked { db in
+    try reading { db in
       try db.query(
         "SELECT id, previous_id, type, timestamp, details FROM events WHERE execution_id = ? AND id > ? ORDER BY id",
         [.text(executionId), .int(after)]
@@ -227,7 +242,7 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   }
 
   public func lastEventId(of executionId: String) throws -> Int {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT COALESCE(MAX(id), 0) FROM events WHERE execution_id = ?", [.text(executionId)]) {
         $0.int(0)
       }.first ?? 0

@@ -90,6 +90,67 @@ import Testing
     #expect(await helper.error("SendTaskSuccess", ["taskToken": .string(token), "output": "{}"]) == "TaskDoesNotExist")
   }
 
+  /// The history of an activity task in AWS's names, with AWS's detail members; no Task* events.
+  @Test func anActivityTaskHasActivityEventsInItsHistory() async throws {
+    let activityArn = try await activity("audit")
+    let machine = try await helper.create("audited", Self.machine(
+      activityArn, #""Parameters": {"amount.$": "$.amount"}, "TimeoutSeconds": 60, "HeartbeatSeconds": 30,"#))
+    let executionArn = try await start(machine, #"{"amount": 12}"#)
+    var token: String?
+    for _ in 0..<40 where token == nil {
+      token = try await helper.call("GetActivityTask", ["activityArn": .string(activityArn), "workerName": "auditor-1"])["taskToken"]?.stringValue
+    }
+    _ = try await helper.call("SendTaskSuccess", ["taskToken": .string(try #require(token)), "output": #"{"ok": true}"#])
+    #expect(try await helper.waitForEnd(executionArn)["status"] == "SUCCEEDED")
+    let events = try await helper.call("GetExecutionHistory", ["executionArn": .string(executionArn)])["events"]?.arrayValue ?? []
+    #expect(events.compactMap { $0["type"]?.stringValue } == [
+      "ExecutionStarted", "TaskStateEntered", "ActivityScheduled", "ActivityStarted", "ActivitySucceeded", "TaskStateExited",
+      "ExecutionSucceeded",
+    ])
+    let scheduled = events.first { $0["type"] == "ActivityScheduled" }?["activityScheduledEventDetails"]
+    #expect(scheduled?["resource"]?.stringValue == activityArn)
+    #expect(try JSONValue(parsing: scheduled?["input"]?.stringValue ?? "") == ["amount": 12])
+    #expect(scheduled?["timeoutInSeconds"] == 60)
+    #expect(scheduled?["heartbeatInSeconds"] == 30)
+    #expect(events.first { $0["type"] == "ActivityStarted" }?["activityStartedEventDetails"] == ["workerName": "auditor-1"])
+    #expect(events.first { $0["type"] == "ActivitySucceeded" }?["activitySucceededEventDetails"]?["output"] == #"{"ok":true}"#)
+  }
+
+  /// With one worker, five executions waiting for activity workers leave it free: a Pass execution runs to its end
+  /// meanwhile, and the five finish once answered.
+  @Test func executionsWaitingForAWorkerHoldNoWorkerSlot() async throws {
+    let single = try ServiceTests(workers: 1)
+    let activityArn = try #require(try await single.call("CreateActivity", ["name": "queue"])["activityArn"]?.stringValue)
+    let machine = try await single.create("queued", Self.machine(activityArn))
+    var waiting: [String] = []
+    for i in 0..<5 {
+      let started = try await single.call("StartExecution", ["stateMachineArn": .string(machine), "input": .string(#"{"i": \#(i)}"#)])
+      waiting.append(try #require(started["executionArn"]?.stringValue))
+    }
+    let pass = try await single.create("quick", ServiceTests.pass)
+    let quick = try #require(try await single.call("StartExecution", ["stateMachineArn": .string(pass)])["executionArn"]?.stringValue)
+    #expect(try await single.waitForEnd(quick)["status"] == "SUCCEEDED")
+    #expect(await Self.eventually { single.service.runner.counts == (running: 0, awaiting: 5, queued: 0) })
+    var answered = 0
+    for _ in 0..<100 where answered < 5 {
+      guard let token = try await single.call("GetActivityTask", ["activityArn": .string(activityArn)])["taskToken"]?.stringValue else { continue }
+      _ = try await single.call("SendTaskSuccess", ["taskToken": .string(token), "output": #"{"done": true}"#])
+      answered += 1
+    }
+    #expect(answered == 5)
+    for executionArn in waiting { #expect(try await single.waitForEnd(executionArn)["status"] == "SUCCEEDED") }
+    #expect(await Self.eventually { single.service.runner.counts == (running: 0, awaiting: 0, queued: 0) })
+  }
+
+  /// Whether `condition` holds within 5 s.
+  static func eventually(_ condition: () -> Bool) async -> Bool {
+    for _ in 0..<100 {
+      if condition() { return true }
+      try? await Task.sleep(for: .milliseconds(50))
+    }
+    return condition()
+  }
+
   @Test func aFailureAnswerFailsTheTask() async throws {
     let activityArn = try await activity("check")
     let machine = try await helper.create("checking", Self.machine(activityArn))
@@ -102,6 +163,9 @@ import Testing
     let ended = try await helper.waitForEnd(executionArn)
     #expect(ended["status"] == "FAILED")
     #expect(ended["error"] == "Bad")
+    let history = try await helper.call("GetExecutionHistory", ["executionArn": .string(executionArn)])
+    let failed = history["events"]?.arrayValue?.first { $0["type"] == "ActivityFailed" }
+    #expect(failed?["activityFailedEventDetails"] == ["error": "Bad", "cause": "no"])
   }
 
   @Test func heartbeatAndTimeoutHold() async throws {
@@ -116,7 +180,7 @@ import Testing
     var caught = false
     for _ in 0..<100 where !caught {
       let history = try await helper.call("GetExecutionHistory", ["executionArn": .string(first)])
-      caught = history["events"]?.arrayValue?.contains { $0["type"] == "TaskTimedOut" } == true
+      caught = history["events"]?.arrayValue?.contains { $0["type"] == "ActivityTimedOut" } == true
       if !caught { try await Task.sleep(for: .milliseconds(50)) }
     }
     #expect(caught)
@@ -148,7 +212,7 @@ import Testing
     options.leaseSeconds = 1
     options.tokenPollSeconds = 0.05
     options.logger.logLevel = .warning
-    options.activityScheduler = ActivityTasks.scheduler(store: store)
+    ActivityTasks.install(in: &options, store: store)
     var loader = PipelineLoader(knownResources: ["flow:echo"])
     loader.acceptsActivities = true
     let executor = Executor(store: store, steps: StepRegistry(), loader: loader, options: options)

@@ -18,13 +18,13 @@ import Testing
   let store: SQLiteStore
   let service: StepFunctionsService
 
-  init() throws {
-    (directory, store, service) = try Self.makeService()
+  init(workers: Int = 2) throws {
+    (directory, store, service) = try Self.makeService(workers: workers)
   }
 
   /// A service over a new store in a temporary folder, with `flow:echo` and a pipelines folder holding
   /// `from-file` (a Pass state, `Flow.Parameters: {who: world}`).
-  static func makeService() throws -> (URL, SQLiteStore, StepFunctionsService) {
+  static func makeService(workers: Int = 2) throws -> (URL, SQLiteStore, StepFunctionsService) {
     let directory = try temporaryDirectory("flow-server")
     try FileManager.default.createDirectory(at: directory.appendingPathComponent("pipelines"), withIntermediateDirectories: true)
     try directory.write("Flow: {Name: from-file, Parameters: {who: world}}\nStartAt: Hi\nStates:\n  Hi: {Type: Pass, End: true}\n",
@@ -37,12 +37,12 @@ import Testing
     options.leaseSeconds = 1
     options.tokenPollSeconds = 0.05
     options.logger.logLevel = .warning
-    options.activityScheduler = ActivityTasks.scheduler(store: store)
+    ActivityTasks.install(in: &options, store: store)
     var loader = PipelineLoader(knownResources: ["flow:echo", "flow:flaky"])
     loader.acceptsActivities = true
     let executor = Executor(store: store, steps: steps, loader: loader, options: options)
     let service = StepFunctionsService(store: store, executor: executor, loader: loader,
-                                       pipelinesDirectory: directory.appendingPathComponent("pipelines").path, workers: 2,
+                                       pipelinesDirectory: directory.appendingPathComponent("pipelines").path, workers: workers,
                                        activityPollSeconds: 1)
     return (directory, store, service)
   }
@@ -100,6 +100,21 @@ import Testing
     _ = try await call("DeleteStateMachine", ["stateMachineArn": .string(arn)])
     #expect(await error("DescribeStateMachine", ["stateMachineArn": .string(arn)]) == "StateMachineDoesNotExist")
     #expect(await error("DescribeStateMachine", ["stateMachineArn": "arn:aws:states:elsewhere:1:stateMachine:x"]) == "InvalidArn")
+  }
+
+  @Test func createStateMachineStoresItsTags() async throws {
+    let created = try await call("CreateStateMachine", [
+      "name": "tagged", "definition": .string(Self.pass), "roleArn": .string(Self.role),
+      "tags": [["key": "team", "value": "ml"], ["key": "env", "value": "dev"]],
+    ])
+    let arn = try #require(created["stateMachineArn"]?.stringValue)
+    let tags = try await call("ListTagsForResource", ["resourceArn": .string(arn)])
+    #expect(tags["tags"] == [["key": "env", "value": "dev"], ["key": "team", "value": "ml"]])
+    // A malformed tag list is refused before anything is created.
+    #expect(await error("CreateStateMachine", ["name": "untagged", "definition": .string(Self.pass), "roleArn": .string(Self.role),
+                                                "tags": [["value": "no key"]]]) == "SerializationException")
+    #expect(await error("DescribeStateMachine", ["stateMachineArn": "arn:aws:states:local:000000000000:stateMachine:untagged"])
+            == "StateMachineDoesNotExist")
   }
 
   @Test func anInvalidDefinitionGetsFlowsLocatedMessage() async throws {
@@ -213,7 +228,7 @@ import Testing
       let started = try await call("StartExecution", ["stateMachineArn": .string(arn), "name": .string("w-\(i)")])
       arns.append(try #require(started["executionArn"]?.stringValue))
     }
-    #expect(service.runner.counts == (running: 2, waiting: 1))
+    #expect(service.runner.counts == (running: 2, awaiting: 0, queued: 1))
     for executionArn in arns {
       #expect(try await call("DescribeExecution", ["executionArn": .string(executionArn)])["status"] == "RUNNING")
     }
@@ -278,7 +293,7 @@ import Testing
   }
 
   @Test func protocolDecodingAndUnknownActions() async throws {
-    #expect(await error("TestState", [:]) == "UnknownOperationException")
+    #expect(await error("DeleteStateMachineVersion", [:]) == "UnknownOperationException")
     func decodeError(_ target: String?, _ body: String, type: String? = "application/x-amz-json-1.0") -> String? {
       do { _ = try AWSJSONProtocol.decode(target: target, contentType: type, body: Array(body.utf8)); return nil } catch { return error.type }
     }

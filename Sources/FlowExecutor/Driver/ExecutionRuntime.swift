@@ -16,6 +16,8 @@ final class ExecutionRuntime: Sendable {
   /// The scopes the store held when this run (re)started, by id.
   let storedScopes: [String: ScopeRecord]
   let historyLimit: Int
+  /// The activity tokens whose take this run has told its machine about (``ScopeMachine/Signal/activityStarted(workerName:)``).
+  let reportedActivityStarts = Locked<Set<String>>([])
 
   init(record: ExecutionRecord, pipeline: Pipeline, journal: Journal, store: any ExecutionStore, steps: StepRegistry,
        options: ExecutorOptions, executor: Executor, storedScopes: [String: ScopeRecord]) {

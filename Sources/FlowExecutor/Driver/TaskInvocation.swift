@@ -104,8 +104,19 @@ struct TaskInvocation {
   /// came for `heartbeat` seconds.
   static func awaitAnswer(_ token: String, deadline: Double?, heartbeat: Double?, runtime: ExecutionRuntime) async throws -> ScopeMachine.Signal {
     runtime.options.logger.notice("waiting for task token \(token): flow task success \(token) --output JSON")
+    // A host bounding how many executions run at once does not count one that only waits (ExecutionSlot).
+    return try await ExecutionSlots.released { try await pollAnswer(token, deadline: deadline, heartbeat: heartbeat, runtime: runtime) }
+  }
+
+  private static func pollAnswer(_ token: String, deadline: Double?, heartbeat: Double?, runtime: ExecutionRuntime) async throws -> ScopeMachine.Signal {
     let clock = runtime.clock
     while true {
+      // A worker took the activity task: the machine records ActivityStarted (once per run; it ignores repeats).
+      if let taken = runtime.options.activityTaken, !runtime.reportedActivityStarts.value.contains(token),
+        let worker = try taken(token) {
+        runtime.reportedActivityStarts.withLock { _ = $0.insert(token) }
+        return .activityStarted(workerName: worker)
+      }
       let record = try runtime.store.token(token)
       if let answer = try answer(token, runtime: runtime) { return answer }
       let now = clock.now()

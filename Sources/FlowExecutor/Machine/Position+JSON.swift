@@ -14,6 +14,7 @@ extension Position {
     o["retrierAttempts"] = .array(retrierAttempts.map(JSONValue.int))
     o["attempts"] = .int(attempts)
     o["begun"] = .bool(begun)
+    if activityStarted { o["activityStarted"] = true }
     switch phase {
     case .ready: o["phase"] = "ready"
     case .task(let attempt, let token, let deadline):
@@ -59,6 +60,7 @@ extension Position {
     retrierAttempts = json["retrierAttempts"]?.arrayValue?.compactMap(\.intValue) ?? []
     attempts = json["attempts"]?.intValue ?? 0
     begun = json["begun"]?.boolValue ?? true
+    activityStarted = json["activityStarted"]?.boolValue ?? false
     let token = json["token"]?.stringValue
     let deadline = json["deadline"]?.doubleValue
     switch json["phase"]?.stringValue {

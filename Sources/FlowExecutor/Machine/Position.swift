@@ -47,6 +47,8 @@ struct Position: Sendable, Equatable {
   var iteration: Iteration?
   /// True once the scope has entered its first state (a Map iteration's `MapIterationStarted` is written then).
   var begun: Bool = false
+  /// True once the current activity task's `ActivityStarted` is recorded (a worker took it).
+  var activityStarted = false
 
   init(state: String, input: JSONValue, previousEvent: Int, variables: [String: JSONValue], iteration: Iteration? = nil) {
     self.state = state
@@ -66,5 +68,6 @@ struct Position: Sendable, Equatable {
     retrierAttempts = []
     attempts = 0
     phase = .ready
+    activityStarted = false
   }
 }

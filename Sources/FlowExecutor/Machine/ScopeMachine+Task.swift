@@ -64,11 +64,16 @@ extension ScopeMachine {
     position.attempts += 1
     let deadline = timeout.map { now + $0 }
     position.phase = .task(attempt: position.attempts, token: token, deadline: deadline)
+    position.activityStarted = false
     let key = "\(execution.executionId)/\(scopeId)/\(state.name)/\(position.visit)"
-    event(.taskScheduled, EventDetails.taskScheduled(resource: task.resource, parameters: parameters, timeout: timeout, heartbeat: heartbeat))
     var flow: JSONObject = ["attempt": .int(position.attempts), "idempotencyKey": .string(key)]
     if interrupted { flow["afterInterruption"] = true }
-    event(.taskStarted, EventDetails.taskStarted(resource: task.resource), flow: flow)
+    if activity {
+      activityScheduled(task.resource, input: parameters, timeout: timeout, heartbeat: heartbeat, flow: flow)
+    } else {
+      event(.taskScheduled, EventDetails.taskScheduled(resource: task.resource, parameters: parameters, timeout: timeout, heartbeat: heartbeat))
+      event(.taskStarted, EventDetails.taskStarted(resource: task.resource), flow: flow)
+    }
     return .runTask(TaskCall(resource: task.resource, stateName: state.name, parameters: parameters, attempt: position.attempts,
                              idempotencyKey: key, token: token, newToken: newToken, deadline: deadline,
                              timeoutSeconds: timeout, heartbeatSeconds: heartbeat, activity: activity))
@@ -88,8 +93,12 @@ extension ScopeMachine {
     position.phase = .ready
     do {
       try checkSize(output, what: "returned")
-      event(.taskSucceeded, EventDetails.taskSucceeded(resource: task.resource, output: output),
-            flow: ["idempotencyKey": .string(key)])
+      if execution.isDurableActivity(task.resource) {
+        event(.activitySucceeded, ["output": output], flow: ["idempotencyKey": .string(key)])
+      } else {
+        event(.taskSucceeded, EventDetails.taskSucceeded(resource: task.resource, output: output),
+              flow: ["idempotencyKey": .string(key)])
+      }
       let result = try state.resultSelector.map { try evaluate($0, on: output, state: state) } ?? output
       do {
         return try finishWork(state, result: result)
@@ -106,8 +115,13 @@ extension ScopeMachine {
     guard case .task(let task) = state.kind else { throw failure }
     position.phase = .ready
     let timedOut = failure.error == "States.Timeout" || failure.error == "States.HeartbeatTimeout"
-    event(timedOut ? .taskTimedOut : .taskFailed, EventDetails.taskFailed(resource: task.resource, error: failure.error, cause: failure.cause),
-          flow: ["idempotencyKey": .string("\(execution.executionId)/\(scopeId)/\(state.name)/\(position.visit)")])
+    let flow: JSONObject = ["idempotencyKey": .string("\(execution.executionId)/\(scopeId)/\(state.name)/\(position.visit)")]
+    if execution.isDurableActivity(task.resource) {
+      activityFailed(failure, timedOut: timedOut, flow: flow)
+    } else {
+      event(timedOut ? .taskTimedOut : .taskFailed, EventDetails.taskFailed(resource: task.resource, error: failure.error, cause: failure.cause),
+            flow: flow)
+    }
     return try handleWorkFailure(state, failure, retry: true)
   }
 }

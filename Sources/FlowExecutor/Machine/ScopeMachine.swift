@@ -24,6 +24,8 @@ struct ScopeMachine: Sendable {
     case taskFailed(StepFailure)
     /// A `.waitForTaskToken` task's step returned: from now on only the token's answer is awaited.
     case taskInvoked
+    /// A worker took the awaited activity task (`workerName`, empty if it gave none).
+    case activityStarted(workerName: String)
     /// The time of a ``Effect/sleep(until:)`` has come.
     case timerFired
     /// A Map's `ItemReader` was read.
@@ -122,6 +124,10 @@ struct ScopeMachine: Sendable {
     case .taskInvoked:
       guard case .task(_, let token?, let deadline) = position.phase else { return try resume() }
       position.phase = .awaitingToken(token: token, deadline: deadline)
+      return .awaitToken(token: token, deadline: deadline, heartbeat: try currentHeartbeat())
+    case .activityStarted(let worker):
+      guard case .awaitingToken(let token, let deadline) = position.phase else { return try resume() }
+      activityStarted(worker)
       return .awaitToken(token: token, deadline: deadline, heartbeat: try currentHeartbeat())
     case .timerFired: return try drive(timerFired())
     case .itemsRead(let items): return try drive(itemsRead(items))

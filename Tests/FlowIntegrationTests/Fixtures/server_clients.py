@@ -234,14 +234,44 @@ def boto3_checks(url):
     ok("a wrong secret key and an unknown key are rejected")
 
     try:
-        sfn.test_state(definition=PASS, roleArn=ROLE)
-        raise AssertionError("TestState answered")
+        sfn.delete_state_machine_version(stateMachineVersionArn=machine + ":1")
+        raise AssertionError("DeleteStateMachineVersion answered")
     except ClientError as error:
         assert error.response["Error"]["Code"] == "UnknownOperationException", error.response
     ok("an action flow does not answer is UnknownOperationException")
 
+    tested = sfn.test_state(definition=json.dumps({
+        "Type": "Pass", "InputPath": "$.order", "Parameters": {"total.$": "States.MathAdd($.price, $.tax)"},
+        "ResultPath": "$.summary", "Next": "Bill"}), roleArn=ROLE, inspectionLevel="DEBUG",
+        input=json.dumps({"order": {"price": 10, "tax": 2}}))
+    assert tested["status"] == "SUCCEEDED" and tested["nextState"] == "Bill", tested
+    data = tested["inspectionData"]
+    assert json.loads(data["afterInputPath"]) == {"price": 10, "tax": 2}, data
+    assert json.loads(data["afterParameters"]) == {"total": 12}, data
+    assert json.loads(tested["output"]) == {"order": {"price": 10, "tax": 2}, "summary": {"total": 12}}, tested
+    caught = sfn.test_state(definition=json.dumps({
+        "Type": "Task", "Resource": "flow:echo", "Next": "Done",
+        "Retry": [{"ErrorEquals": ["Throttled"], "MaxAttempts": 2}],
+        "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "Recover"}]}),
+        input="{}", mock={"errorOutput": {"error": "Boom", "cause": "mocked"}})
+    assert caught["status"] == "CAUGHT_ERROR" and caught["nextState"] == "Recover" and caught["error"] == "Boom", caught
+    retried = sfn.test_state(definition=json.dumps({
+        "Type": "Task", "Resource": "flow:echo", "End": True,
+        "Retry": [{"ErrorEquals": ["Throttled"], "IntervalSeconds": 3, "MaxAttempts": 2}]}),
+        input="{}", inspectionLevel="DEBUG", mock={"errorOutput": {"error": "Throttled", "cause": "slow down"}})
+    assert retried["status"] == "RETRIABLE", retried
+    assert retried["inspectionData"]["errorDetails"] == {"retryIndex": 0, "retryBackoffIntervalSeconds": 3}, retried
+    mocked = sfn.test_state(definition=json.dumps({
+        "Type": "Task", "Resource": "flow:echo", "ResultSelector": {"v.$": "$.Payload"}, "End": True}),
+        input="{}", inspectionLevel="DEBUG", mock={"result": json.dumps({"Payload": 7})})
+    assert mocked["status"] == "SUCCEEDED" and json.loads(mocked["output"]) == {"v": 7}, mocked
+    assert error_code(sfn.test_state, definition=json.dumps({"Type": "Task", "Resource": "flow:echo", "End": True}))[0] \
+        == "ValidationException"
+    ok("TestState: Pass stages, a caught and a retriable mocked error, a mocked result; no mock is ValidationException")
+
     needed = {"CreateStateMachine", "DescribeStateMachine", "StartExecution", "DescribeExecution", "GetExecutionHistory",
-              "ListExecutions", "ListStateMachines", "SendTaskSuccess", "SendTaskHeartbeat", "StartSyncExecution"}
+              "ListExecutions", "ListStateMachines", "SendTaskSuccess", "SendTaskHeartbeat", "StartSyncExecution",
+              "TestState"}
     assert needed <= set(checked_calls), needed - set(checked_calls)
     ok(f"{len(checked_calls)} raw responses match botocore's service model")
 
@@ -307,7 +337,7 @@ def activity_checks(url):
     time.sleep(1.6)
     assert error_code(sfn.send_task_success, taskToken=token, output="{}") == ("TaskTimedOut", 400)
     types = [e["type"] for e in sfn.get_execution_history(executionArn=run)["events"]]
-    assert "TaskTimedOut" in types, types
+    assert "ActivityTimedOut" in types and "ActivityStarted" in types and "TaskScheduled" not in types, types
     sfn.stop_execution(executionArn=run)
     assert error_code(sfn.send_task_success, taskToken=token, output="{}") == ("TaskDoesNotExist", 400)
     ok("a task not heartbeated times out; late answers are TaskTimedOut, after the end TaskDoesNotExist")
@@ -316,6 +346,11 @@ def activity_checks(url):
     sfn.untag_resource(resourceArn=review, tagKeys=["env"])
     assert sfn.list_tags_for_resource(resourceArn=review)["tags"] == [{"key": "team", "value": "ml"}]
     ok("tag, untag and list the tags of an activity")
+
+    tagged = sfn.create_state_machine(name="tagged", definition=PASS, roleArn=ROLE,
+                                      tags=[{"key": "team", "value": "ml"}])["stateMachineArn"]
+    assert sfn.list_tags_for_resource(resourceArn=tagged)["tags"] == [{"key": "team", "value": "ml"}]
+    ok("tags on CreateStateMachine")
 
 
 def version_checks(url):
