@@ -15,7 +15,7 @@ import Foundation
 ///
 /// Creating namespaces needs root (CAP_NET_ADMIN) and iproute2's `ip`. When that fails, ``make(_:)`` returns
 /// hosts on loopback (``mode`` says which, ``fallbackReason`` why): every host is `127.0.0.1` in the root
-/// namespace, and the tests run the same way.
+/// namespace, and the tests run the same way. `FLOW_TEST_HOSTS=loopback` asks for loopback (to try that mode).
 ///
 /// Every namespace (and every process left in it), and the root namespace's veth, are removed on ``tearDown()``,
 /// which `deinit` calls, so a failing test cleans up too.
@@ -64,6 +64,9 @@ final class NetworkHosts {
   /// Prints one line saying which, so a test log shows how the test ran.
   static func make(_ names: [String]) -> NetworkHosts {
     let tag = String(UUID().uuidString.lowercased().prefix(6))
+    if ProcessInfo.processInfo.environment["FLOW_TEST_HOSTS"] == "loopback" {
+      return loopback(names, because: "FLOW_TEST_HOSTS=loopback")
+    }
     do {
       let hosts = try makeNamespaces(names, tag: tag)
       print("NetworkHosts: \(names.count) hosts in network namespaces: "
