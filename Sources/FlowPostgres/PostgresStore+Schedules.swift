@@ -13,11 +13,15 @@ extension PostgresStore: ScheduleStore {
     try transaction { db in
       guard try !Self.slotRecorded(record.pipeline, scheduledTime, in: db) else { return nil }
       if let ifBusy, try Self.isBusy(record.pipeline, in: db) {
-        try Self.insertFire(record.pipeline, scheduledTime, ifBusy, executionId: nil, firedAt: firedAt, in: db)
+        guard try Self.insertFire(record.pipeline, scheduledTime, ifBusy, executionId: nil, firedAt: firedAt, in: db) else { return nil }
         return ifBusy
       }
+      // The slot's row before the execution's: a process that took the slot at the same moment makes this insert a
+      // serialization failure (run again: the slot is taken), where the execution's name would be a unique violation.
+      guard try Self.insertFire(record.pipeline, scheduledTime, .started, executionId: record.id, firedAt: firedAt, in: db) else {
+        return nil
+      }
       try insertScheduledExecution(record, events: events, scopes: scopes, scheduledTime: scheduledTime, in: db)
-      try Self.insertFire(record.pipeline, scheduledTime, .started, executionId: record.id, firedAt: firedAt, in: db)
       return .started
     }
   }
@@ -26,8 +30,7 @@ extension PostgresStore: ScheduleStore {
                          firedAt: Double) throws -> Bool {
     try transaction { db in
       guard try !Self.slotRecorded(pipeline, scheduledTime, in: db) else { return false }
-      try Self.insertFire(pipeline, scheduledTime, action, executionId: nil, firedAt: firedAt, in: db)
-      return true
+      return try Self.insertFire(pipeline, scheduledTime, action, executionId: nil, firedAt: firedAt, in: db)
     }
   }
 
@@ -150,11 +153,17 @@ extension PostgresStore: ScheduleStore {
                          [.text(pipeline)]) { _ in true }.isEmpty
   }
 
+  /// Records the slot; false when it is already recorded. Under SERIALIZABLE, `ON CONFLICT DO NOTHING` against a
+  /// row committed by a concurrent transaction (one this snapshot can't see) is a serialization failure, so the
+  /// transaction runs again and sees the slot taken; a plain insert would be a unique violation.
   private static func insertFire(_ pipeline: String, _ time: Double, _ action: ScheduleFireRecord.Action,
-                                 executionId: String?, firedAt: Double, in db: PGSession) throws {
+                                 executionId: String?, firedAt: Double, in db: PGSession) throws -> Bool {
     try db.run(
-      "INSERT INTO schedule_fires (pipeline, scheduled_time, action, execution_id, fired_at) VALUES (?,?,?,?,?)",
-      [.text(pipeline), .double(time), .text(action.rawValue), PGValue(executionId), .double(firedAt)])
+      """
+      INSERT INTO schedule_fires (pipeline, scheduled_time, action, execution_id, fired_at) VALUES (?,?,?,?,?)
+      ON CONFLICT (pipeline, scheduled_time) DO NOTHING
+      """,
+      [.text(pipeline), .double(time), .text(action.rawValue), PGValue(executionId), .double(firedAt)]) == 1
   }
 
   private func insertScheduledExecution(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord],
