@@ -16,6 +16,24 @@ public struct ClaimFilter: Sendable, Equatable {
     self.parentId = parentId
   }
 
+  /// The claimable rows as an SQL condition on `executions` (the same text for SQLite and PostgreSQL, with `?`
+  /// placeholders): `RUNNING`, top-level or a Distributed Map child, and the filter's own conditions; with the text
+  /// values to bind, in order. Nil when the filter admits nothing (an empty set of pipelines).
+  public var sqlCondition: (sql: String, texts: [String])? {
+    var conditions = ["status = 'RUNNING'", MapRunChildName.topLevelOrMapRunChildSQL]
+    var texts: [String] = []
+    if let parentId {
+      conditions.append("parent_id = ?")
+      texts.append(parentId)
+    }
+    if let pipelines {
+      guard !pipelines.isEmpty else { return nil }
+      conditions.append("pipeline IN (\(Array(repeating: "?", count: pipelines.count).joined(separator: ",")))")
+      texts += pipelines.sorted()
+    }
+    return (conditions.joined(separator: " AND "), texts)
+  }
+
   /// True when `record` passes the filter's pipeline and parent conditions (not the runnable rule).
   public func admits(_ record: ExecutionRecord) -> Bool {
     guard pipelines?.contains(record.pipeline) ?? true else { return false }

@@ -5,20 +5,10 @@ import Foundation
 /// `SELECT … FOR UPDATE SKIP LOCKED`: claimers running at once each lock different rows, none waits for another.
 extension PostgresStore {
   public func claimExecutions(owner: String, limit: Int, until: Double, now: Double, filter: ClaimFilter) throws -> [ClaimedExecution] {
-    guard limit > 0 else { return [] }
-    var conditions = ["status = 'RUNNING'", MapRunChildName.topLevelOrMapRunChildSQL]
-    var bindings: [PGValue] = []
-    if let parentId = filter.parentId {
-      conditions.append("parent_id = ?")
-      bindings.append(.text(parentId))
-    }
-    if let pipelines = filter.pipelines {
-      guard !pipelines.isEmpty else { return [] }
-      conditions.append("pipeline IN (\(Array(repeating: "?", count: pipelines.count).joined(separator: ",")))")
-      bindings += pipelines.sorted().map(PGValue.text)
-    }
+    guard limit > 0, let condition = filter.sqlCondition else { return [] }
+    let bindings = condition.texts.map(PGValue.text)
     let host = ProcessInfo.processInfo.hostName + ":"
-    let whereClause = conditions.joined(separator: " AND ")
+    let whereClause = condition.sql
     // Live leases whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`), looked at outside
     // the claim's transaction: a serializable transaction that read every running row would conflict with each
     // renewal and commit. Each one found is locked inside it, and skipped when another claim holds it or its owner

@@ -4,25 +4,15 @@ import Foundation
 /// Claims of runnable executions (`flow worker`, a Distributed Map's parent running its own children).
 extension SQLiteStore {
   public func claimExecutions(owner: String, limit: Int, until: Double, now: Double, filter: ClaimFilter) throws -> [ClaimedExecution] {
-    guard limit > 0 else { return [] }
-    var conditions = ["status = 'RUNNING'", MapRunChildName.topLevelOrMapRunChildSQL]
-    var bindings: [SQLValue] = []
-    if let parentId = filter.parentId {
-      conditions.append("parent_id = ?")
-      bindings.append(.text(parentId))
-    }
-    if let pipelines = filter.pipelines {
-      guard !pipelines.isEmpty else { return [] }
-      conditions.append("pipeline IN (\(Array(repeating: "?", count: pipelines.count).joined(separator: ",")))")
-      bindings += pipelines.sorted().map(SQLValue.text)
-    }
+    guard limit > 0, let condition = filter.sqlCondition else { return [] }
+    let bindings = condition.texts.map(SQLValue.text)
     let host = ProcessInfo.processInfo.hostName + ":"
     return try locked { db in
       // One write transaction (BEGIN IMMEDIATE): no other claimer runs between the look and the lease update.
       try db.transaction {
         let free = try db.query(
           """
-          SELECT id FROM executions WHERE \(conditions.joined(separator: " AND "))
+          SELECT id FROM executions WHERE \(condition.sql)
             AND (lease_until IS NULL OR lease_until < ?) ORDER BY start_time LIMIT ?
           """, bindings + [.double(now), .int(limit)]) { $0.text(0) }
         var ids = free
@@ -30,7 +20,7 @@ extension SQLiteStore {
           // A live lease whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`).
           let local = try db.query(
             """
-            SELECT id, owner FROM executions WHERE \(conditions.joined(separator: " AND "))
+            SELECT id, owner FROM executions WHERE \(condition.sql)
               AND lease_until >= ? AND substr(owner, 1, ?) = ? ORDER BY start_time
             """, bindings + [.double(now), .int(host.count), .text(host)]) { ($0.text(0), $0.text(1)) }
           ids += local.filter { LeaseOwner.isDeadLocalProcess($0.1) }.prefix(limit - ids.count).map(\.0)

@@ -20,7 +20,7 @@ import Testing
   /// `FLOW_TEST_PYTHON` when it can import boto3 and selenium.
   static let python: String? = {
     guard let path = environment["FLOW_TEST_PYTHON"], !path.isEmpty else { return nil }
-    guard let status = try? ServerClientTests.run(path, ["-c", "import boto3, selenium"]).status, status == 0 else { return nil }
+    guard let status = try? ShortCommand.run(path, ["-c", "import boto3, selenium"]).status, status == 0 else { return nil }
     return path
   }()
   static let browserInstalled = FileManager.default.isExecutableFile(atPath: chromium)

@@ -95,7 +95,7 @@ final class HostCluster: @unchecked Sendable {
     let psql = [ThrowawayPostgres.binaries.map { "\($0)/psql" }, "/usr/bin/psql"].compactMap { $0 }
       .first { FileManager.default.isExecutableFile(atPath: $0) }
     let connection = serverURL.replacingOccurrences(of: #"schema=[^&]*&?"#, with: "", options: .regularExpression)
-    let result = try NetworkHosts.execute(try #require(psql, "no psql"),
+    let result = try ShortCommand.run(try #require(psql, "no psql"),
                                           ["-X", "-At", "-v", "ON_ERROR_STOP=1", "-c", "SET search_path TO \(schema); \(query)", connection])
     try #require(result.status == 0, "psql: \(result.output)")
     return result.output.split(whereSeparator: \.isNewline).map(String.init).filter { $0 != "SET" }

@@ -1,3 +1,4 @@
+import FlowTesting
 import Foundation
 
 /// Several "hosts" on one machine, for tests of `flow` processes that share a store over the network.
@@ -121,7 +122,7 @@ final class NetworkHosts {
       ]
     }
     for command in commands {
-      let result = try Self.execute(ip, command)
+      let result = try ShortCommand.run(ip, command)
       guard result.status == 0 else {
         throw HostsError("`ip \(command.joined(separator: " "))` failed: \(result.output.trimmingCharacters(in: .whitespacesAndNewlines))")
       }
@@ -131,8 +132,8 @@ final class NetworkHosts {
 
   /// A third octet `R` such that no address or route of this machine is in `10.213.R.0/24`.
   private static func freeSubnet() throws -> Int {
-    let used = (try? execute(ip!, ["-4", "route", "show", "table", "all"]).output) ?? ""
-    let addresses = (try? execute(ip!, ["-4", "addr"]).output) ?? ""
+    let used = (try? ShortCommand.run(ip!, ["-4", "route", "show", "table", "all"]).output) ?? ""
+    let addresses = (try? ShortCommand.run(ip!, ["-4", "addr"]).output) ?? ""
     for _ in 0..<50 {
       let candidate = Int.random(in: 1...254)
       if !used.contains("10.213.\(candidate).") && !addresses.contains("10.213.\(candidate).") { return candidate }
@@ -187,7 +188,7 @@ final class NetworkHosts {
   /// descendants.
   func processes(on host: Host, root process: Process? = nil) -> [pid_t] {
     if let namespace = host.namespace {
-      let listed = (try? Self.execute(Self.ip!, ["netns", "pids", namespace]).output) ?? ""
+      let listed = (try? ShortCommand.run(Self.ip!, ["netns", "pids", namespace]).output) ?? ""
       return listed.split(whereSeparator: \.isNewline).compactMap { pid_t($0.trimmingCharacters(in: .whitespaces)) }
     }
     guard let process, process.isRunning else { return [] }
@@ -213,9 +214,9 @@ final class NetworkHosts {
     for host in hosts { crash(host) }
     // The root namespace's veth first: a namespace's devices go away in the background after `netns del`, so
     // deleting the pair from this side is what makes it gone when this returns.
-    _ = try? Self.execute(ip, ["link", "del", "flowt\(tag)"])
-    for host in hosts { _ = try? Self.execute(ip, ["netns", "del", host.namespace!]) }
-    if let switchNamespace { _ = try? Self.execute(ip, ["netns", "del", switchNamespace]) }
+    _ = try? ShortCommand.run(ip, ["link", "del", "flowt\(tag)"])
+    for host in hosts { _ = try? ShortCommand.run(ip, ["netns", "del", host.namespace!]) }
+    if let switchNamespace { _ = try? ShortCommand.run(ip, ["netns", "del", switchNamespace]) }
   }
 
   private static func descendants(of pid: pid_t) -> [pid_t] {
@@ -234,21 +235,6 @@ final class NetworkHosts {
       frontier += children
     }
     return found
-  }
-
-  /// Runs a short command and returns its exit status and output (stdout and stderr).
-  static func execute(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
   }
 }
 

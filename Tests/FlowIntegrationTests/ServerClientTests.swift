@@ -17,29 +17,15 @@ import Testing
   /// `FLOW_TEST_PYTHON` when it can import boto3 and awscli.
   static let python: String? = {
     guard let path = environment["FLOW_TEST_PYTHON"], !path.isEmpty else { return nil }
-    guard let status = try? run(path, ["-c", "import boto3, awscli"]).status, status == 0 else { return nil }
+    guard let status = try? ShortCommand.run(path, ["-c", "import boto3, awscli"]).status, status == 0 else { return nil }
     return path
   }()
 
-  /// ``run(_:_:)`` on a thread of its own, so the cooperative pool is not blocked while the clients run.
+  /// ``ShortCommand/run(_:_:)`` on a thread of its own, so the cooperative pool is not blocked while the clients run.
   static func runOffPool(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
     try await withCheckedThrowingContinuation { continuation in
-      Thread { continuation.resume(with: Result { try run(executable, arguments) }) }.start()
+      Thread { continuation.resume(with: Result { try ShortCommand.run(executable, arguments) }) }.start()
     }
-  }
-
-  static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
   }
 
   /// Anyone who can reach a non-loopback address could run state machines: without keys the server won't bind one.

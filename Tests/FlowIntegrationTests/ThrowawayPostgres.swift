@@ -1,3 +1,4 @@
+import FlowTesting
 import Foundation
 
 /// A PostgreSQL server of its own on one of ``NetworkHosts``' hosts, listening on that host's address, for tests
@@ -37,7 +38,7 @@ final class ThrowawayPostgres {
     directory = URL(fileURLWithPath: "/tmp/flowt-pg-\(UUID().uuidString.prefix(8).lowercased())")
     url = "postgresql://postgres@\(host.address):\(port)/postgres?sslmode=disable"
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let chown = try NetworkHosts.execute("/bin/chown", ["postgres:", directory.path])
+    let chown = try ShortCommand.run("/bin/chown", ["postgres:", directory.path])
     guard chown.status == 0 else { throw HostsError("chown postgres: \(chown.output)") }
 
     let initdb = try hosts.run([runuser, "-u", "postgres", "--", "\(binaries)/initdb", "-D", "\(directory.path)/data", "-U", "postgres",
@@ -58,7 +59,7 @@ final class ThrowawayPostgres {
                              on: host, in: directory, output: directory.appendingPathComponent("server.log"))
     let ready = ["\(binaries)/pg_isready", "-q", "-h", host.address, "-p", "\(port)", "-U", "postgres", "-d", "postgres"]
     let deadline = Date().addingTimeInterval(60)
-    while try NetworkHosts.execute(ready[0], Array(ready.dropFirst())).status != 0 {
+    while try ShortCommand.run(ready[0], Array(ready.dropFirst())).status != 0 {
       guard server?.isRunning == true, Date() < deadline else {
         let log = (try? String(contentsOf: directory.appendingPathComponent("server.log"), encoding: .utf8)) ?? ""
         stop()
