@@ -55,10 +55,12 @@ final class WorkerLoop: Sendable {
       let free = concurrency - state.runningTasks().count
       if free > 0 {
         do {
-          let now = Date().timeIntervalSince1970
-          let claimed = try executor.store.claimExecutions(
-            owner: executor.owner, limit: free, until: now + executor.options.leaseSeconds, now: now,
-            filter: ClaimFilter(pipelines: pipelines))
+          let claimed = try await StoreThreads.run { [executor, pipelines] in
+            let now = Date().timeIntervalSince1970
+            return try executor.store.claimExecutions(
+              owner: executor.owner, limit: free, until: now + executor.options.leaseSeconds, now: now,
+              filter: ClaimFilter(pipelines: pipelines))
+          }
           for claim in claimed { launch(claim) }
         } catch {
           log.say("cannot list runnable executions: \(error)")

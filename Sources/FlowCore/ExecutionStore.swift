@@ -7,7 +7,7 @@ public protocol ExecutionStore: Sendable {
   /// Creates an execution with its first events and its lease held by `record.owner`.
   /// - Throws: ``StoreError`` when an execution of that pipeline already has that name.
   func create(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord]) throws
-  /// Writes a batch atomically.
+  /// Writes a batch atomically. A batch with a ``CommitBatch/finish`` also ends the lease (`leaseUntil` becomes nil).
   func commit(_ batch: CommitBatch) throws
   /// The execution with `id`, or with a unique id prefix of at least 4 characters.
   func execution(_ id: String) throws -> ExecutionRecord?

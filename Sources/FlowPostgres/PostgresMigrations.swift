@@ -7,7 +7,8 @@ import Foundation
 ///
 /// Migration 1 is the schema FlowStore's SQLite migrations 1–5 build, with the same tables, columns and keys
 /// (times as `DOUBLE PRECISION` seconds since 1970, JSON as text, as in SQLite); migration 2 is SQLite's 6 and 7
-/// (`flow server`'s state machines, versions, aliases, activities and tags); migration 3 keeps artifact bytes.
+/// (`flow server`'s state machines, versions, aliases, activities and tags); migration 3 keeps artifact bytes;
+/// migration 4 indexes the running executions for claims.
 enum PostgresMigrations {
   static let all: [String] = [
     // 1: executions, history, scopes, callback tokens; scheduled runs; step checkpoints; the model registry,
@@ -223,6 +224,10 @@ enum PostgresMigrations {
       chunks BIGINT NOT NULL,
       created_at DOUBLE PRECISION NOT NULL
     );
+    """,
+    // 4: the running executions by start time, for claims (`flow worker`) over a long history.
+    """
+    CREATE INDEX executions_running ON executions (start_time) WHERE status = 'RUNNING';
     """,
   ]
 

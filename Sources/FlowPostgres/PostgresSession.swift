@@ -7,6 +7,8 @@ enum PGValue: Sendable {
   case text(String), int(Int), double(Double), null
   /// A `bytea` value (an artifact chunk).
   case bytes(Data)
+  /// Arrays (`text[]`, `bigint[]`, `float8[]`), for multi-row inserts from `unnest`.
+  case texts([String]), ints([Int]), doubles([Double])
 
   init(_ text: String?) { self = text.map(PGValue.text) ?? .null }
   init(_ number: Double?) { self = number.map(PGValue.double) ?? .null }
@@ -115,6 +117,9 @@ final class PGSession {
       case .double(let number): bindings.append(number)
       case .null: bindings.appendNull()
       case .bytes(let data): bindings.append(ByteBuffer(bytes: data))
+      case .texts(let texts): bindings.append(texts)
+      case .ints(let numbers): bindings.append(numbers)
+      case .doubles(let numbers): bindings.append(numbers)
       }
     }
     do {

@@ -9,36 +9,37 @@ extension PostgresStore {
     let bindings = condition.texts.map(PGValue.text)
     let host = ProcessInfo.processInfo.hostName + ":"
     let whereClause = condition.sql
-    // Live leases whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`), looked at outside
-    // the claim's transaction: a serializable transaction that read every running row would conflict with each
-    // renewal and commit. Each one found is locked inside it, and skipped when another claim holds it or its owner
-    // changed meanwhile.
+    // Live leases whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`).
     let local = try session { db in
       try db.query(
         "SELECT id, owner FROM executions WHERE \(whereClause) AND lease_until >= ? AND starts_with(owner, ?) ORDER BY start_time",
         bindings + [.double(now), .text(host)]) { (try $0.text(0), try $0.text(1)) }
     }.filter { LeaseOwner.isDeadLocalProcess($0.1) }
-    return try transaction { db in
-      var ids = try db.query(
+    // One statement takes the runnable rows it could lock (READ COMMITTED: a row whose lease was renewed since the
+    // statement began is re-checked on its newest version and skipped), so a claim never conflicts with a commit.
+    let columns = Self.executionColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+    var claimed = try session { db in
+      try db.query(
         """
-        SELECT id FROM executions WHERE \(whereClause) AND (lease_until IS NULL OR lease_until < ?)
-        ORDER BY start_time LIMIT ? FOR UPDATE SKIP LOCKED
-        """, bindings + [.double(now), .int(limit)]) { try $0.text(0) }
-      for (id, previous) in local where ids.count < limit {
-        let locked = try db.query("SELECT id FROM executions WHERE id = ? AND owner = ? FOR UPDATE SKIP LOCKED",
-                                  [.text(id), .text(previous)])
-        if !locked.isEmpty { ids.append(id) }
-      }
-      var claimed: [ClaimedExecution] = []
-      for id in ids {
-        _ = try db.run("UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1 WHERE id = ?",
-                       [.text(owner), .double(until), .text(id)])
-        guard let row = try db.query("SELECT \(Self.executionColumns) FROM executions WHERE id = ?", [.text(id)]).first
-        else { continue }
-        let record = try Self.execution(from: row)
-        claimed.append(ClaimedExecution(record: record, fence: LeaseFence(owner: owner, epoch: record.leaseEpoch)))
-      }
-      return claimed
+        WITH runnable AS (SELECT id FROM executions WHERE \(whereClause) AND (lease_until IS NULL OR lease_until < ?)
+          ORDER BY start_time LIMIT ? FOR UPDATE SKIP LOCKED)
+        UPDATE executions e SET owner = ?, lease_until = ?, lease_epoch = e.lease_epoch + 1 FROM runnable
+        WHERE e.id = runnable.id RETURNING \(columns.joined(separator: ", "))
+        """, bindings + [.double(now), .int(limit), .text(owner), .double(until)], Self.execution(from:))
     }
+    // Those of dead local owners, each taken only if nobody else locked or took it meanwhile.
+    for (id, previous) in local where claimed.count < limit {
+      let taken = try session { db in
+        try db.query(
+          """
+          WITH dead AS (SELECT id FROM executions WHERE id = ? AND owner = ? AND status = 'RUNNING' FOR UPDATE SKIP LOCKED)
+          UPDATE executions e SET owner = ?, lease_until = ?, lease_epoch = e.lease_epoch + 1 FROM dead
+          WHERE e.id = dead.id RETURNING \(columns.joined(separator: ", "))
+          """, [.text(id), .text(previous), .text(owner), .double(until)], Self.execution(from:))
+      }
+      claimed += taken
+    }
+    claimed.sort { $0.startTime < $1.startTime }
+    return claimed.map { ClaimedExecution(record: $0, fence: LeaseFence(owner: owner, epoch: $0.leaseEpoch)) }
   }
 }

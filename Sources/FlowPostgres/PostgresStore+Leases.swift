@@ -2,59 +2,50 @@ import FlowCore
 
 /// Leases with fencing, stopping, re-opening and callback tokens, as FlowStore's `SQLiteStore+Leases`.
 extension PostgresStore {
+  // Each lease change is one statement: the row's lock orders it against commits (which lock the row to check
+  // their fence) and claims.
+
   public func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> LeaseFence? {
-    try transaction { db in
-      let taken = try db.run(
+    try session { db in
+      try Self.fence(db.query(
         """
         UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1
         WHERE id = ? AND status = 'RUNNING' AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)
+        RETURNING owner, lease_epoch
         """,
-        [.text(owner), .double(until), .text(executionId), .text(owner), .double(now)]) == 1
-      return taken ? try fence(of: executionId, in: db) : nil
+        [.text(owner), .double(until), .text(executionId), .text(owner), .double(now)]).first)
     }
   }
 
   public func takeOverLease(_ executionId: String, from previous: String, to owner: String, until: Double) throws -> LeaseFence? {
-    try transaction { db in
-      let taken = try db.run(
-        "UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1 WHERE id = ? AND status = 'RUNNING' AND owner = ?",
-        [.text(owner), .double(until), .text(executionId), .text(previous)]) == 1
-      return taken ? try fence(of: executionId, in: db) : nil
+    try session { db in
+      try Self.fence(db.query(
+        """
+        UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1
+        WHERE id = ? AND status = 'RUNNING' AND owner = ? RETURNING owner, lease_epoch
+        """,
+        [.text(owner), .double(until), .text(executionId), .text(previous)]).first)
     }
   }
 
   public func renewLease(_ executionId: String, fence: LeaseFence, until: Double) throws -> Bool {
-    try transaction { db in
+    try session { db in
       try db.run("UPDATE executions SET lease_until = ? WHERE id = ? AND owner = ? AND lease_epoch = ?",
                  [.double(until), .text(executionId), .text(fence.owner), .int(fence.epoch)]) == 1
     }
   }
 
   public func releaseLease(_ executionId: String, fence: LeaseFence) throws {
-    try transaction { db in
-      _ = try db.run("UPDATE executions SET lease_until = NULL WHERE id = ? AND owner = ? AND lease_epoch = ?",
+    // A finished execution's lease ended with its last commit: then this writes nothing (and waits for no flush).
+    try session { db in
+      _ = try db.run("UPDATE executions SET lease_until = NULL WHERE id = ? AND owner = ? AND lease_epoch = ? AND lease_until IS NOT NULL",
                      [.text(executionId), .text(fence.owner), .int(fence.epoch)])
     }
   }
 
-  private func fence(of executionId: String, in db: PGSession) throws -> LeaseFence? {
-    guard let row = try db.query("SELECT owner, lease_epoch FROM executions WHERE id = ?", [.text(executionId)]).first,
-          let owner = try row.optionalText(0) else { return nil }
+  private static func fence(_ row: PGRow?) throws -> LeaseFence? {
+    guard let row, let owner = try row.optionalText(0) else { return nil }
     return LeaseFence(owner: owner, epoch: try row.int(1))
-  }
-
-  /// Throws ``StoreError/Code/leaseLost`` unless `fence` still holds the execution's lease. Called inside the
-  /// commit's transaction, which locks the execution's row (`FOR UPDATE`), so no take-over can slip in between
-  /// the check and the write.
-  func check(_ fence: LeaseFence, executionId: String, in db: PGSession) throws {
-    let row = try db.query("SELECT owner, lease_epoch FROM executions WHERE id = ? FOR UPDATE", [.text(executionId)]).first
-    let current = try row.flatMap { row in try row.optionalText(0).map { LeaseFence(owner: $0, epoch: try row.int(1)) } }
-    guard current == fence else {
-      throw StoreError(
-        "execution \(executionId): this process (\(fence.owner), lease epoch \(fence.epoch)) no longer holds its lease; "
-          + "\(current.map { "\($0.owner) took it over (epoch \($0.epoch))" } ?? "the execution is gone"); nothing was written",
-        code: .leaseLost)
-    }
   }
 
   public func requestStop(_ executionId: String, error: String?, cause: String?, now: Double) throws -> ExecutionStatus {

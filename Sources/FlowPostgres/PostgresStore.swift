@@ -4,9 +4,12 @@ import Foundation
 /// The durable store on a PostgreSQL server: what a team shares when one machine's SQLite file is not enough.
 ///
 /// It keeps the same tables as FlowStore's `SQLiteStore` and behaves the same (the store conformance suite runs
-/// on both): every write is one `SERIALIZABLE` transaction, retried when it conflicts with another, so concurrent
-/// writers see each other as SQLite's one-writer-at-a-time would have them; a commit under a fence checks the
-/// lease inside its transaction and writes nothing when the lease was lost.
+/// on both). The executor's hot path is one statement per call, each one round trip: a commit locks the
+/// execution's row, checks the lease against the fence and writes every row of its batch (multi-row inserts
+/// from arrays) in one statement, or writes nothing when the lease was lost; a claim locks and takes runnable rows
+/// with `FOR UPDATE SKIP LOCKED` in one statement; lease renewals are single updates. Every other write is one
+/// `SERIALIZABLE` transaction, retried when it conflicts with another, so concurrent writers see each other as
+/// SQLite's one-writer-at-a-time would have them.
 ///
 /// ```swift
 /// let store = try PostgresStore(url: "postgresql://flow@db.internal:5432/flow?sslmode=require")
@@ -25,14 +28,14 @@ public final class PostgresStore: ExecutionStore, @unchecked Sendable {
   ///     ``StoreError/Code/busy`` (as SQLite's busy timeout).
   /// - Throws: ``StoreError`` when the URL is malformed, the server can't be reached or the schema can't be migrated;
   ///   the message shows the URL without its password.
-  public convenience init(url: String, schema: String? = nil, maximumConnections: Int = 4, lockTimeout: Double = 5) throws {
+  public convenience init(url: String, schema: String? = nil, maximumConnections: Int = 10, lockTimeout: Double = 5) throws {
     var parsed = try PostgresURL(url)
     if let schema { parsed.schema = schema }
     try self.init(url: parsed, maximumConnections: maximumConnections, lockTimeout: lockTimeout)
   }
 
   /// Connects to the server at `url` (see ``init(url:schema:maximumConnections:lockTimeout:)``).
-  public init(url: PostgresURL, maximumConnections: Int = 4, lockTimeout: Double = 5) throws {
+  public init(url: PostgresURL, maximumConnections: Int = 10, lockTimeout: Double = 5) throws {
     self.url = url
     pool = PostgresConnectionPool(url: url, limit: maximumConnections, lockTimeout: lockTimeout)
     do {
@@ -61,73 +64,6 @@ public final class PostgresStore: ExecutionStore, @unchecked Sendable {
   @discardableResult
   func transaction<T>(_ body: (PGSession) throws -> T) throws -> T {
     try pool.withSession { db in try db.transaction { try body(db) } }
-  }
-
-  // MARK: - Writing
-
-  public func create(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord]) throws {
-    try transaction { db in
-      let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
-                                [.text(record.pipeline), .text(record.name)])
-      if !exists.isEmpty {
-        throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists", code: .constraint)
-      }
-      try db.run(
-        """
-        INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
-          owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-        """,
-        [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
-         .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
-         .double(record.startTime), PGValue(record.owner), PGValue(record.leaseUntil), PGValue(record.parentId),
-         .int(record.leaseEpoch)])
-      try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
-    }
-  }
-
-  public func commit(_ batch: CommitBatch) throws {
-    guard !batch.isEmpty else { return }
-    try transaction { db in
-      if let fence = batch.fence { try check(fence, executionId: batch.executionId, in: db) }
-      try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId, in: db)
-      if let finish = batch.finish {
-        try db.run(
-          "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_time = ? WHERE id = ?",
-          [.text(finish.status.rawValue), PGValue(finish.output?.serialized()), PGValue(finish.error),
-           PGValue(finish.cause), .double(finish.stopTime), .text(batch.executionId)])
-      }
-    }
-  }
-
-  func write(events: [HistoryEvent], scopes: [ScopeRecord], tokens: [TaskTokenRecord], executionId: String,
-             in db: PGSession) throws {
-    for event in events {
-      try db.run(
-        "INSERT INTO events (execution_id, id, previous_id, type, timestamp, details) VALUES (?,?,?,?,?,?)",
-        [.text(executionId), .int(event.id), .int(event.previousId), .text(event.type.rawValue), .double(event.timestamp),
-         .text(event.storedDetails.serialized())])
-    }
-    for scope in scopes {
-      try db.run(
-        """
-        INSERT INTO scopes (execution_id, id, status, position, result) VALUES (?,?,?,?,?)
-        ON CONFLICT (execution_id, id) DO UPDATE SET status = excluded.status, position = excluded.position,
-          result = excluded.result
-        """,
-        [.text(executionId), .text(scope.id), .text(scope.status.rawValue), .text(scope.position.serialized()),
-         PGValue(scope.result?.serialized())])
-    }
-    for token in tokens {
-      // As SQLite's INSERT OR REPLACE: a token written again starts over (pending, no answer).
-      try db.run(
-        """
-        INSERT INTO task_tokens (token, execution_id, state_name, status, heartbeat) VALUES (?,?,?,?,?)
-        ON CONFLICT (token) DO UPDATE SET execution_id = excluded.execution_id, state_name = excluded.state_name,
-          status = excluded.status, output = NULL, error = NULL, cause = NULL, heartbeat = excluded.heartbeat
-        """,
-        [.text(token.token), .text(token.executionId), .text(token.stateName), .text(token.status.rawValue),
-         .double(token.heartbeat)])
-    }
   }
 
   // MARK: - Reading

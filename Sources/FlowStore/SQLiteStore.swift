@@ -137,7 +137,7 @@ public final class SQLiteStore: ExecutionStore, Sendable {
         try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId, in: db)
         if let finish = batch.finish {
           try db.run(
-            "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_time = ? WHERE id = ?",
+            "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_time = ?, lease_until = NULL WHERE id = ?",
             [.text(finish.status.rawValue), SQLValue(finish.output?.serialized()), SQLValue(finish.error),
              SQLValue(finish.cause), .double(finish.stopTime), .text(batch.executionId)])
         }

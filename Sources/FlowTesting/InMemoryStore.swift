@@ -106,6 +106,7 @@ private struct Tables {
       record.error = finish.error
       record.cause = finish.cause
       record.stopTime = finish.stopTime
+      record.leaseUntil = nil
       executions[batch.executionId] = record
     }
     commits += 1

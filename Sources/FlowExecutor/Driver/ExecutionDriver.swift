@@ -19,12 +19,14 @@ struct ExecutionDriver {
   func drive() async throws -> ExecutionRecord {
     let store = executor.store
     let options = executor.options
-    let scopes = try store.scopes(of: record.id)
+    let (scopes, lastEventId) = try await StoreThreads.run { [record] in
+      (try store.scopes(of: record.id), try store.lastEventId(of: record.id))
+    }
     let (ends, endContinuation) = AsyncStream<LeaseKeeper.End>.makeStream()
     let keeper = LeaseKeeper(store: store, executionId: record.id, fence: fence, leaseSeconds: options.leaseSeconds) {
       endContinuation.yield($0)
     }
-    let journal = Journal(executionId: record.id, store: store, fence: fence, lastEventId: try store.lastEventId(of: record.id),
+    let journal = Journal(executionId: record.id, store: store, fence: fence, lastEventId: lastEventId,
                           autoFlushEvents: options.autoFlushEvents, observer: options.observer,
                           busyDeadline: { keeper.leaseValidUntil - 1 })
     let runtime = ExecutionRuntime(record: record, pipeline: pipeline, journal: journal, store: store, steps: executor.steps,
@@ -71,11 +73,11 @@ struct ExecutionDriver {
     case .failure(let error as StoreError) where error.code == .leaseLost:
       throw ExecutorError("execution \(record.id): stopped at once without further effects: \(error.message)", code: .leaseLost)
     case .failure(is ScopeDriver.HandedBack):
-      try journal.commit()
+      try await journal.committed()
       throw ExecutorError("execution \(record.id) was handed back after its running steps finished", code: .handedBack)
     case .failure(is CancellationError):
       // Interrupted (Ctrl-C, SIGTERM, a stopping scheduler): commit what finished, then stop resumably.
-      try? journal.commit()
+      try? await journal.committed()
       throw ExecutorError("execution \(record.id) was interrupted: resume it with `flow resume \(record.id)`",
                           code: .interrupted)
     case .failure(let error):
@@ -88,7 +90,7 @@ struct ExecutionDriver {
       let (event, finish) = ending.record(after: id - 1, at: now)
       return (finish, [event], nil, nil)
     }
-    try journal.commit(finishing: finish)
-    return try store.execution(record.id) ?? record
+    try await journal.committed(finishing: finish)
+    return try await StoreThreads.run { [record] in try store.execution(record.id) ?? record }
   }
 }

@@ -100,6 +100,12 @@ final class Journal: Sendable {
     }
   }
 
+  /// ``commit(finishing:)`` on one of the ``StoreThreads``: the wait for the store holds none of Swift's
+  /// cooperative threads, which go on running other executions meanwhile.
+  func committed(finishing finish: ExecutionFinish? = nil) async throws {
+    try await StoreThreads.run { [self] in try commit(finishing: finish) }
+  }
+
   /// Commits, retrying with back-off while another process holds the store's write lock and the lease allows.
   private func commitWaitingOutBusy(_ batch: CommitBatch) throws {
     do {

@@ -41,19 +41,19 @@ struct ScopeDriver: Sendable {
         signal = .proceed
         await Task.yield()
       case .finished(let result):
-        if outcomeSinceCommit && commitsItsEnd { try journal.commit() }
+        if outcomeSinceCommit && commitsItsEnd { try await journal.committed() }
         return result
       case .failExecution(let failure):
         throw ExecutionMustFail(failure: failure)
       case .sleep(let until):
-        try journal.commit()
+        try await journal.committed()
         try await runtime.clock.sleep(until: until)
         signal = .timerFired
       case .runTask(let call):
-        try journal.commit()
+        try await journal.committed()
         signal = try await TaskInvocation(runtime: runtime, call: call, scopeId: machine.scopeId).run()
       case .awaitToken(let token, let deadline, let heartbeat):
-        try journal.commit()
+        try await journal.committed()
         signal = try await TaskInvocation.awaitAnswer(token, deadline: deadline, heartbeat: heartbeat, runtime: runtime)
       case .readItems(let read):
         signal = .itemsRead(readItems(read, machine))
@@ -61,7 +61,7 @@ struct ScopeDriver: Sendable {
         signal = .childrenFinished(try await runChildren(batch, parent: machine))
       case .runMapRun(let run):
         // Committed first: the children's names and MapRunStarted are durable before any child exists.
-        try journal.commit()
+        try await journal.committed()
         signal = .mapRunEnded(try await MapRunDriver(runtime: runtime, run: run, previousEvent: machine.position.previousEvent).perform())
       }
     }
