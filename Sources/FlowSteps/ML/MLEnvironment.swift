@@ -72,14 +72,6 @@ public struct MLEnvironment: Sendable {
 
   /// This host's copy of the artifacts, filled from ``blobs``.
   public var artifactCache: ArtifactCache { ArtifactCache(root: artifactsRoot, blobs: blobs) }
-
-  /// A local path of the model artifact the registry recorded at `path` (fetched into the cache when it is
-  /// missing here), or a `STEP.ArtifactCorrupt` failure when the shared copy's bytes don't match their hash.
-  func localModelPath(_ path: String, hash: String? = nil, step: String) throws -> String {
-    do { return try artifactCache.localPath(of: path, hash: hash) } catch {
-      throw StepFailure("\(step).ArtifactCorrupt", cause: "cannot fetch the model artifact \(path): \(error)")
-    }
-  }
 }
 
 extension StepRegistry {
