@@ -170,13 +170,15 @@ struct MapRunDriver {
                                 cause: record.cause ?? "The child execution \(record.id) ended \(record.status.rawValue)."))
   }
 
-  /// The Map's result: `results` as they are, or — with a ResultWriter — where the files were written.
+  /// The Map's result: `results` as they are, or — with a ResultWriter — where the files were written (or, with
+  /// `WriterConfig` alone, the results as it formats them).
   private func writeResults(_ results: JSONValue, finals: [Int: ExecutionRecord], unfinished: [Int: String]) throws -> JSONValue {
     guard let writer = run.resultWriter else { return results }
     var pending: [ExecutionRecord] = []
     for id in unfinished.values.sorted() { if let record = try runtime.store.execution(id) { pending.append(record) } }
-    let files = MapRunResultFiles(run: run, prefix: writer.prefix, pipeline: runtime.record.pipeline,
+    let files = MapRunResultFiles(run: run, writer: writer, pipeline: runtime.record.pipeline,
                                   finished: finals.keys.sorted().compactMap { finals[$0] }, pending: pending)
+    guard writer.exports else { return files.preview }
     return try files.write(under: runtime.options.artifactsRoot)
   }
 }
