@@ -33,8 +33,17 @@ struct MapRunDriver {
     var here: Set<String> = []
     var finals: [Int: ExecutionRecord] = [:]
     var ended: [(Int, ExecutionRecord)] = []
-    func reached(_ record: ExecutionRecord, _ index: Int) {
+    var redriven = false
+    func reached(_ record: ExecutionRecord, _ index: Int) throws {
       guard finals[index] == nil else { return }
+      if MapRunBatch.redrives(record, parentRedriveCount: runtime.record.redriveCount) {
+        if !redriven {
+          redriven = true
+          mapRunRedriven()
+        }
+        unfinished[index] = try executor.redrive(record.id, announce: false).id
+        return
+      }
       unfinished[index] = nil
       finals[index] = record
       ended.append((index, record))
@@ -59,7 +68,7 @@ struct MapRunDriver {
           case .launch(let indices):
             for index in indices {
               let child = try existing[index] ?? create(index)
-              if child.status.isFinal { reached(child, index) } else { unfinished[index] = child.id }
+              if child.status.isFinal { try reached(child, index) } else { unfinished[index] = child.id }
             }
           }
           if !ended.isEmpty {
@@ -97,11 +106,11 @@ struct MapRunDriver {
           case .ranHere(let id, let record)?:
             runningHere -= 1
             here.remove(id)
-            if let record, record.status.isFinal, let index = index(of: record) { reached(record, index) }
+            if let record, record.status.isFinal, let index = index(of: record) { try reached(record, index) }
           case .timer?, nil:
             timerSet = false
             for (index, id) in unfinished where !here.contains(id) {
-              if let record = try store.execution(id), record.status.isFinal { reached(record, index) }
+              if let record = try store.execution(id), record.status.isFinal { try reached(record, index) }
             }
           }
         }
@@ -117,6 +126,15 @@ struct MapRunDriver {
         }
       }
       throw CancellationError()
+    }
+  }
+
+  /// Records `MapRunRedriven` in the parent's history: this run re-runs children that ended without succeeding.
+  private func mapRunRedriven() {
+    runtime.journal.transact { next in
+      let id = next()
+      let details: JSONObject = ["mapRunArn": .string(run.mapRunArn), "redriveCount": .int(runtime.record.redriveCount)]
+      return ((), [HistoryEvent(id: id, previousId: previousEvent, type: .mapRunRedriven, timestamp: runtime.clock.now(), details: details)], nil, nil)
     }
   }
 

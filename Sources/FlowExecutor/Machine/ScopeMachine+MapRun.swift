@@ -59,3 +59,14 @@ extension ScopeMachine {
     return try joined(result)
   }
 }
+
+extension MapRunBatch {
+  /// Whether a child found ended is re-run: when the parent was redriven after the child's end (AWS's Map Run
+  /// redrive re-runs the children that did not succeed, and keeps the results of those that did).
+  ///
+  /// A child redriven once per redrive of its parent: its redrive count then equals the parent's, so if it fails
+  /// again it counts as a failure of this run (and a parent that resumes after a crash does not re-run it again).
+  static func redrives(_ child: ExecutionRecord, parentRedriveCount: Int) -> Bool {
+    child.status.isFinal && child.status != .succeeded && child.redriveCount < parentRedriveCount
+  }
+}
