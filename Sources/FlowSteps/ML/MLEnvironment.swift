@@ -24,8 +24,8 @@ public struct MLEnvironment: Sendable {
   /// allows any. The CLI sets the project root plus `FLOW_ALLOWED_OUTPUT_DIRS`.
   public var outputDirectories: [URL]?
   /// Where artifact bytes are shared between hosts (the PostgreSQL store); nil when they are local files only.
-  /// With it, artifacts are written there too, and a registered model missing here is fetched into
-  /// ``artifactsRoot`` (the host's cache) before it is loaded.
+  /// With it, artifacts are written there too, and an artifact a step reads that is missing here (a model, a data
+  /// set, a baseline) is fetched into ``artifactsRoot`` (the host's cache) before it is read.
   public var blobs: (any ArtifactBlobStore)?
 
   /// - Parameters:
