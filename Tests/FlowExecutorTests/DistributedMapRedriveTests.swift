@@ -84,4 +84,19 @@ import Testing
     #expect(done.output?["done"] == [["name": "i1", "calls": 1], ["name": "i2", "calls": 3]])
     #expect(try h.store.children(of: first.id).count == 2)
   }
+
+  /// A child that the redriven run starts for the first time and that fails is a failure of that run (here a
+  /// tolerated one), not re-run: only children that had ended before the redrive are.
+  @Test func aChildFirstStartedByTheRedrivenRun_isNotReRunWhenItFails() async throws {
+    let h = try Harness()
+    let first = try await h.run(Self.pipeline(tolerated: 1), input: Self.items([0, 1, 1, 1]))
+    #expect(first.status == .failed && h.calls.count("i4") == 0)
+
+    _ = try h.executor().redrive(first.id)
+    let done = try await h.advancing { try await h.executor().run(first.id) }
+    #expect(done.status == .succeeded, "\(done.error ?? "") \(done.cause ?? "")")
+    #expect(["i1", "i2", "i3", "i4"].map(h.calls.count) == [1, 2, 2, 1])
+    let fourth = try #require(try h.store.children(of: first.id).first { $0.name.hasSuffix("/3") })
+    #expect(fourth.status == .failed && fourth.redriveCount == 0)
+  }
 }

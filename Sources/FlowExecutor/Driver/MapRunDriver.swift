@@ -34,16 +34,17 @@ struct MapRunDriver {
     var finals: [Int: ExecutionRecord] = [:]
     var ended: [(Int, ExecutionRecord)] = []
     var redriven = false
-    func reached(_ record: ExecutionRecord, _ index: Int) throws {
-      guard finals[index] == nil else { return }
-      if MapRunBatch.redrives(record, parentRedriveCount: runtime.record.redriveCount) {
-        if !redriven {
-          redriven = true
-          mapRunRedriven()
-        }
-        unfinished[index] = try executor.redrive(record.id, announce: false).id
-        return
+    /// A child found ended when the run started: redriven when the run re-runs it, else reached.
+    func found(_ record: ExecutionRecord, _ index: Int) throws {
+      guard run.redrives(record, parentRedriveCount: runtime.record.redriveCount) else { return reached(record, index) }
+      if !redriven {
+        redriven = true
+        mapRunRedriven()
       }
+      unfinished[index] = try executor.redrive(record.id, announce: false).id
+    }
+    func reached(_ record: ExecutionRecord, _ index: Int) {
+      guard finals[index] == nil else { return }
       unfinished[index] = nil
       finals[index] = record
       ended.append((index, record))
@@ -68,8 +69,11 @@ struct MapRunDriver {
           case .launch(let indices):
             for index in indices {
               let child = try existing[index] ?? create(index)
-              if child.status.isFinal { try reached(child, index) } else { unfinished[index] = child.id }
+              if child.status.isFinal { try found(child, index) } else { unfinished[index] = child.id }
             }
+            // Launched once: the loop comes back here after each wait, and must not create, redrive or mark
+            // unfinished again (from `existing`, a snapshot) a child that has moved on since.
+            decision = .launch([])
           }
           if !ended.isEmpty {
             let (index, record) = ended.removeFirst()
@@ -106,11 +110,11 @@ struct MapRunDriver {
           case .ranHere(let id, let record)?:
             runningHere -= 1
             here.remove(id)
-            if let record, record.status.isFinal, let index = index(of: record) { try reached(record, index) }
+            if let record, record.status.isFinal, let index = index(of: record) { reached(record, index) }
           case .timer?, nil:
             timerSet = false
             for (index, id) in unfinished where !here.contains(id) {
-              if let record = try store.execution(id), record.status.isFinal { try reached(record, index) }
+              if let record = try store.execution(id), record.status.isFinal { reached(record, index) }
             }
           }
         }
