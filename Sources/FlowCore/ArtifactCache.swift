@@ -3,9 +3,10 @@ import Foundation
 /// This host's copy of the content-addressed artifacts (`.flow/artifacts/sha256/AB/HASH.EXT`), filled from an
 /// ``ArtifactBlobStore`` when the store shares artifact bytes between hosts.
 ///
-/// A model registered on host A records A's path of its artifact. On host B, ``localPath(of:hash:)`` answers
-/// that path when the file is there (the same host, or a shared directory); otherwise B's cache path of the same
-/// content address, fetching the bytes from the blob store first when B has no copy yet.
+/// An artifact written on host A (a model, a split of a data set, a baseline) is recorded and passed on with A's
+/// path. On host B, ``localPath(of:hash:)`` answers that path when the file is there (the same host, or a shared
+/// directory); otherwise B's cache path of the same content address, fetching the bytes from the blob store first
+/// when B has no copy yet. The registry, `flow serve` and every ML step's inputs go through it.
 ///
 /// ```swift
 /// let cache = ArtifactCache(root: storeDirectory.appendingPathComponent("artifacts"), blobs: store as? any ArtifactBlobStore)

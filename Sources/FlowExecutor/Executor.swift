@@ -152,6 +152,12 @@ public final class Executor: Sendable {
   /// Re-opens a FAILED, TIMED_OUT or ABORTED execution so that ``run(_:)`` re-runs it from the states that failed,
   /// reusing every result that succeeded (Step Functions' redrive).
   public func redrive(_ executionId: String) throws -> ExecutionRecord {
+    try redrive(executionId, announce: true)
+  }
+
+  /// ``redrive(_:)``; `announce: false` keeps the `ExecutionRedriven` event from the observer, which follows
+  /// another execution (a Distributed Map's parent redriving its children).
+  func redrive(_ executionId: String, announce: Bool) throws -> ExecutionRecord {
     guard let record = try store.execution(executionId) else {
       throw ExecutorError("no execution with id '\(executionId)'")
     }
@@ -170,7 +176,7 @@ public final class Executor: Sendable {
     let event = HistoryEvent(id: last + 1, previousId: last, type: .executionRedriven, timestamp: options.clock.now(),
                              details: EventDetails.executionRedriven(count: record.redriveCount + 1))
     try store.reopen(record.id, scopes: reopened, events: [event])
-    options.observer?(event)
+    if announce { options.observer?(event) }
     return try store.execution(record.id) ?? record
   }
 }

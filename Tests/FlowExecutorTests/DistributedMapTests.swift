@@ -48,7 +48,9 @@ import Testing
 
     // A parent resumed after a crash continues the same run: same names, no second MapRunStarted.
     var resumed = try run.restarted()
-    guard case .runMapRun(let again) = resumed.handle(.proceed) else { Issue.record("no map run on resume"); return }
+    guard case .runMapRun(var again) = resumed.handle(.proceed) else { Issue.record("no map run on resume"); return }
+    #expect(mapRun.startsAfresh && !again.startsAfresh)
+    again.startsAfresh = true
     #expect(again == mapRun)
     #expect(resumed.events.isEmpty)
   }

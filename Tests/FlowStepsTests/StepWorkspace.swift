@@ -12,12 +12,15 @@ struct StepWorkspace {
   let environment: MLEnvironment
   let steps: StepRegistry
 
-  init() throws {
+  /// - Parameter blobs: where artifact bytes are shared with other workspaces (another "host"), if anywhere.
+  init(blobs: (any ArtifactBlobStore)? = nil) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent("flow-steps-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let storeDirectory = directory.appendingPathComponent(".flow")
     store = try SQLiteStore(path: storeDirectory.appendingPathComponent("flow.db").path, durability: .normal)
-    environment = MLEnvironment(storeDirectory: storeDirectory, registry: store, catalog: store, executions: store)
+    var environment = MLEnvironment(storeDirectory: storeDirectory, registry: store, catalog: store, executions: store)
+    environment.blobs = blobs
+    self.environment = environment
     steps = StepRegistry.builtIn(ml: environment)
   }
 

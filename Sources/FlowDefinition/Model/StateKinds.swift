@@ -77,11 +77,44 @@ public struct ParallelState: Sendable {
   public init(branches: [StateMachine]) { self.branches = branches }
 }
 
-/// A DISTRIBUTED Map's `ResultWriter`: the results go under the artifact directory instead of S3.
+/// A DISTRIBUTED Map's `ResultWriter`: the results go under the artifact directory instead of S3, formatted by
+/// `WriterConfig` (AWS's fields).
+///
+/// As on AWS: `Resource` (`flow:artifacts`) with `Parameters` exports the results to files; `WriterConfig` alone
+/// formats the Map's output without writing files; all three format the files.
 public struct ResultWriter: Sendable, Equatable {
+  /// `WriterConfig.Transformation`: what each child contributes to the results.
+  public enum Transformation: String, Sendable, Equatable, CaseIterable {
+    /// The child's output with its execution's metadata (ARN, input, status, dates); AWS's default when exporting.
+    case none = "NONE"
+    /// The child's output alone; AWS's default when not exporting.
+    case compact = "COMPACT"
+    /// The child's output alone, an array output spliced into the results (one level).
+    case flatten = "FLATTEN"
+  }
+  /// `WriterConfig.OutputType`: how a result file holds its entries.
+  public enum OutputType: String, Sendable, Equatable, CaseIterable {
+    /// One JSON array per file (`SUCCEEDED_0.json`).
+    case json = "JSON"
+    /// One JSON value per line (`SUCCEEDED_0.jsonl`).
+    case jsonl = "JSONL"
+  }
+
+  /// True when `Resource` is given: the results are written to files (else only the Map's output is formatted).
+  public var exports: Bool
   /// `Parameters.Prefix`: the directory (under the artifact directory) the Map Run's files go in; empty for none.
   public var prefix: String
-  public init(prefix: String) { self.prefix = prefix }
+  public var transformation: Transformation
+  public var outputType: OutputType
+
+  /// - Parameters:
+  ///   - transformation: default `NONE` when exporting, `COMPACT` otherwise (AWS's defaults).
+  public init(exports: Bool = true, prefix: String, transformation: Transformation? = nil, outputType: OutputType = .json) {
+    self.exports = exports
+    self.prefix = prefix
+    self.transformation = transformation ?? (exports ? .none : .compact)
+    self.outputType = outputType
+  }
 }
 
 /// `Type: Map`.

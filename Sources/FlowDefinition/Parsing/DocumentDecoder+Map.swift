@@ -74,11 +74,14 @@ extension DocumentDecoder {
     return value
   }
 
-  /// `ResultWriter: {Resource: "flow:artifacts", Parameters: {Prefix: "…"}}`: flow writes AWS's manifest and result
-  /// files under the artifact directory; S3 is not reachable from here.
+  /// `ResultWriter: {Resource: "flow:artifacts", Parameters: {Prefix: "…"}, WriterConfig: {Transformation, OutputType}}`:
+  /// flow writes AWS's manifest and result files under the artifact directory; S3 is not reachable from here. As on
+  /// AWS, `WriterConfig` alone formats the Map's output without writing files.
   private mutating func resultWriter(_ node: LocatedNode) -> ResultWriter {
-    checkFields(of: node, allowed: ["Resource", "Parameters"], in: "'ResultWriter'")
-    if let resource = required(node, "Resource", in: "'ResultWriter'").flatMap({ _ in string(node, "Resource") }),
+    checkFields(of: node, allowed: ["Resource", "Parameters", "WriterConfig"], in: "'ResultWriter'")
+    let config = node["WriterConfig"]
+    let exports = node["Resource"] != nil || config == nil
+    if exports, let resource = required(node, "Resource", in: "'ResultWriter'").flatMap({ _ in string(node, "Resource") }),
        resource.value != "flow:artifacts" {
       if resource.value.hasPrefix("arn:aws:states:::s3:") {
         error(.unsupportedFeature, "'ResultWriter' cannot write to S3 ('\(resource.value)'): flow writes the Map Run's results under its artifact directory",
@@ -90,6 +93,10 @@ extension DocumentDecoder {
     }
     var prefix = ""
     if let params = node["Parameters"], object(params, "the 'ResultWriter' parameters") {
+      if !exports {
+        error(.missingField, "'ResultWriter' has 'Parameters' but no 'Resource': without one nothing is written", at: node.keyLocation("Parameters"),
+              hint: "add 'Resource: flow:artifacts' to write the results to files, or remove 'Parameters'")
+      }
       checkFields(of: params, allowed: ["Prefix"], in: "the 'ResultWriter' parameters")
       if let given = string(params, "Prefix") {
         let parts = given.value.split(separator: "/", omittingEmptySubsequences: true)
@@ -100,7 +107,22 @@ extension DocumentDecoder {
         }
       }
     }
-    return ResultWriter(prefix: prefix)
+    var transformation: ResultWriter.Transformation?
+    var outputType = ResultWriter.OutputType.json
+    if let config, object(config, "'WriterConfig'") {
+      checkFields(of: config, allowed: ["Transformation", "OutputType"], in: "'WriterConfig'")
+      if let value = oneOf(config, "Transformation", ResultWriter.Transformation.allCases.map(\.rawValue)) {
+        transformation = ResultWriter.Transformation(rawValue: value.value)
+      }
+      if let value = oneOf(config, "OutputType", ResultWriter.OutputType.allCases.map(\.rawValue)) {
+        outputType = ResultWriter.OutputType(rawValue: value.value) ?? .json
+        if outputType == .jsonl && !exports {
+          error(.invalidValue, "'OutputType: JSONL' formats result files, and this 'ResultWriter' writes none (it has no 'Resource')",
+                at: value.location, hint: "add 'Resource: flow:artifacts' to write JSON Lines files, or use 'OutputType: JSON'")
+        }
+      }
+    }
+    return ResultWriter(exports: exports, prefix: prefix, transformation: transformation, outputType: outputType)
   }
 
   private mutating func itemBatcher(_ node: LocatedNode) -> ItemBatcher {

@@ -33,6 +33,16 @@ struct MapRunDriver {
     var here: Set<String> = []
     var finals: [Int: ExecutionRecord] = [:]
     var ended: [(Int, ExecutionRecord)] = []
+    var redriven = false
+    /// A child found ended when the run started: redriven when the run re-runs it, else reached.
+    func found(_ record: ExecutionRecord, _ index: Int) throws {
+      guard run.redrives(record, parentRedriveCount: runtime.record.redriveCount) else { return reached(record, index) }
+      if !redriven {
+        redriven = true
+        mapRunRedriven()
+      }
+      unfinished[index] = try executor.redrive(record.id, announce: false).id
+    }
     func reached(_ record: ExecutionRecord, _ index: Int) {
       guard finals[index] == nil else { return }
       unfinished[index] = nil
@@ -59,8 +69,11 @@ struct MapRunDriver {
           case .launch(let indices):
             for index in indices {
               let child = try existing[index] ?? create(index)
-              if child.status.isFinal { reached(child, index) } else { unfinished[index] = child.id }
+              if child.status.isFinal { try found(child, index) } else { unfinished[index] = child.id }
             }
+            // Launched once: the loop comes back here after each wait, and must not create, redrive or mark
+            // unfinished again (from `existing`, a snapshot) a child that has moved on since.
+            decision = .launch([])
           }
           if !ended.isEmpty {
             let (index, record) = ended.removeFirst()
@@ -120,6 +133,15 @@ struct MapRunDriver {
     }
   }
 
+  /// Records `MapRunRedriven` in the parent's history: this run re-runs children that ended without succeeding.
+  private func mapRunRedriven() {
+    runtime.journal.transact { next in
+      let id = next()
+      let details: JSONObject = ["mapRunArn": .string(run.mapRunArn), "redriveCount": .int(runtime.record.redriveCount)]
+      return ((), [HistoryEvent(id: id, previousId: previousEvent, type: .mapRunRedriven, timestamp: runtime.clock.now(), details: details)], nil, nil)
+    }
+  }
+
   /// The run's children created so far, by item index.
   private func children() throws -> [Int: ExecutionRecord] {
     var found: [Int: ExecutionRecord] = [:]
@@ -170,13 +192,15 @@ struct MapRunDriver {
                                 cause: record.cause ?? "The child execution \(record.id) ended \(record.status.rawValue)."))
   }
 
-  /// The Map's result: `results` as they are, or — with a ResultWriter — where the files were written.
+  /// The Map's result: `results` as they are, or — with a ResultWriter — where the files were written (or, with
+  /// `WriterConfig` alone, the results as it formats them).
   private func writeResults(_ results: JSONValue, finals: [Int: ExecutionRecord], unfinished: [Int: String]) throws -> JSONValue {
     guard let writer = run.resultWriter else { return results }
     var pending: [ExecutionRecord] = []
     for id in unfinished.values.sorted() { if let record = try runtime.store.execution(id) { pending.append(record) } }
-    let files = MapRunResultFiles(run: run, prefix: writer.prefix, pipeline: runtime.record.pipeline,
+    let files = MapRunResultFiles(run: run, writer: writer, pipeline: runtime.record.pipeline,
                                   finished: finals.keys.sorted().compactMap { finals[$0] }, pending: pending)
+    guard writer.exports else { return files.preview }
     return try files.write(under: runtime.options.artifactsRoot)
   }
 }

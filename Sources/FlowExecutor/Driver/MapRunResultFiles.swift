@@ -1,16 +1,21 @@
 import FlowCore
+import FlowDefinition
 import Foundation
 
 /// What a DISTRIBUTED Map's `ResultWriter` writes, in AWS's shape but under the artifact directory instead of an
 /// S3 bucket: `<Prefix>/<map run id>/manifest.json`, and `SUCCEEDED_0.json`, `FAILED_0.json`, `PENDING_0.json` (each
-/// only when it has entries) listing the child executions with their inputs and outputs.
+/// only when it has entries; `.jsonl` with `OutputType: JSONL`) listing the child executions.
+///
+/// `WriterConfig.Transformation` decides what a succeeded child contributes: its entry with metadata (`NONE`), its
+/// output (`COMPACT`), or its output with an array spliced in (`FLATTEN`). Failed and pending children are always
+/// listed with their metadata (`NONE`), as AWS does, so their errors are not lost.
 ///
 /// Each file is written to a temporary name and renamed into place, so a crash leaves whole files or none; the
 /// manifest comes last, so a manifest always names files that exist. Writing again (a resumed parent) writes the
 /// same content.
 struct MapRunResultFiles {
   let run: MapRunBatch
-  let prefix: String
+  let writer: ResultWriter
   let pipeline: String
   /// Children that ended, in item order.
   let finished: [ExecutionRecord]
@@ -18,20 +23,39 @@ struct MapRunResultFiles {
   let pending: [ExecutionRecord]
 
   /// The directory of the run's files, relative to the artifact directory.
-  var directory: String { prefix.isEmpty ? run.mapRunId : "\(prefix)/\(run.mapRunId)" }
+  var directory: String { writer.prefix.isEmpty ? run.mapRunId : "\(writer.prefix)/\(run.mapRunId)" }
+
+  /// The Map's output when the writer writes no files (`WriterConfig` alone): the finished children's results in
+  /// item order, transformed.
+  var preview: JSONValue { .array(finished.flatMap(results)) }
+
+  /// What one finished child contributes to the results: its transformed output when it succeeded, else its entry.
+  private func results(_ record: ExecutionRecord) -> [JSONValue] {
+    guard record.status == .succeeded else { return [entry(record)] }
+    let output = record.output ?? .null
+    switch writer.transformation {
+    case .none: return [entry(record)]
+    case .compact: return [output]
+    case .flatten: return output.arrayValue ?? [output]
+    }
+  }
 
   /// The files' contents by name (manifest last), with the artifact directory's path as the "bucket".
   func contents(bucket: String) -> [(name: String, data: Data)] {
     var files: [(String, Data)] = []
     var listed: JSONObject = ["SUCCEEDED": [], "FAILED": [], "PENDING": []]
-    let groups: [(String, [ExecutionRecord])] = [
-      ("SUCCEEDED", finished.filter { $0.status == .succeeded }),
-      ("FAILED", finished.filter { $0.status != .succeeded }),
-      ("PENDING", pending),
+    let groups: [(String, [JSONValue])] = [
+      ("SUCCEEDED", finished.filter { $0.status == .succeeded }.flatMap(results)),
+      ("FAILED", finished.filter { $0.status != .succeeded }.map(entry)),
+      ("PENDING", pending.map(entry)),
     ]
-    for (status, records) in groups where !records.isEmpty {
-      let name = "\(status)_0.json"
-      let data = Data(JSONValue.array(records.map(entry)).serialized().utf8)
+    for (status, values) in groups where !values.isEmpty {
+      let name: String, text: String
+      switch writer.outputType {
+      case .json: (name, text) = ("\(status)_0.json", JSONValue.array(values).serialized())
+      case .jsonl: (name, text) = ("\(status)_0.jsonl", values.map { $0.serialized() + "\n" }.joined())
+      }
+      let data = Data(text.utf8)
       files.append((name, data))
       listed[status] = [["Key": .string("\(directory)/\(name)"), "Size": .int(data.count)]]
     }

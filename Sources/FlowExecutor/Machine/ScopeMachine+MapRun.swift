@@ -24,6 +24,10 @@ struct MapRunBatch: Sendable, Equatable {
   /// The processor's first state.
   var startAt: String
   var resultWriter: ResultWriter?
+  /// True when the Map state starts this run (its first start, or re-entered by a redrive); false when a parent
+  /// that crashed or was handed back continues it. Only a run that starts afresh redrives children
+  /// (``redrives(_:parentRedriveCount:)``).
+  var startsAfresh = true
 }
 
 extension ScopeMachine {
@@ -44,7 +48,7 @@ extension ScopeMachine {
     let run = MapRunBatch(
       mapRunId: mapRunId, mapRunArn: "arn:flow:states:local:0:mapRun:\(pipeline)/\(mapRunId)", prefix: prefix,
       inputs: inputs, maxConcurrency: limit, toleratedFailures: tolerance, definition: document.serialized(),
-      startAt: map.processor.startAt, resultWriter: map.resultWriter)
+      startAt: map.processor.startAt, resultWriter: map.resultWriter, startsAfresh: fresh)
     if fresh { event(.mapRunStarted, ["mapRunArn": .string(run.mapRunArn)]) }
     return .effect(.runMapRun(run))
   }
@@ -57,5 +61,19 @@ extension ScopeMachine {
     case .failure(let failure): event(.mapRunFailed, EventDetails.failure(error: failure.error, cause: failure.cause))
     }
     return try joined(result)
+  }
+}
+
+extension MapRunBatch {
+  /// Whether a child this run finds already ended, when it starts, is run again: when the parent was redriven after
+  /// the child's end (AWS's Map Run redrive re-runs the children that did not succeed, and keeps the results of
+  /// those that did).
+  ///
+  /// Only children found when the run starts afresh qualify, each once per redrive of its parent (its redrive count
+  /// then equals the parent's): a child that fails during the run — created by it, or redriven by it — counts as a
+  /// failure of this run, and a parent that resumes after a crash re-runs nothing (a child it left unredriven
+  /// counts as failed, and the next redrive runs it).
+  func redrives(_ child: ExecutionRecord, parentRedriveCount: Int) -> Bool {
+    startsAfresh && child.status.isFinal && child.status != .succeeded && child.redriveCount < parentRedriveCount
   }
 }

@@ -81,20 +81,6 @@ struct ModelReference: Sendable {
       throw StepFailure("\(step).InvalidParameters", cause: "'Model' must be a path or the output of flow:train, got \(value.typeName)")
     }
   }
-
-  /// Loads the artifact.
-  /// - Throws: ``StepFailure`` (`STEP.InvalidModel`, `STEP.FileNotReadable`).
-  func load(step: String) throws -> ModelArtifact {
-    try mapTrainingErrors(step, file: path) { try ModelArtifact.load(contentsOfFile: path) }
-  }
-}
-
-/// Reads a CSV file for a step, naming the file, line and column of a problem.
-func readCSV(_ path: String, step: String) throws -> Dataset {
-  guard FileManager.default.fileExists(atPath: path) else {
-    throw StepFailure("\(step).FileNotFound", cause: "no such file: \(path) (relative paths are resolved from \(FileManager.default.currentDirectoryPath))")
-  }
-  return try mapTrainingErrors(step, file: path) { try CSVReader().read(contentsOfFile: path) }
 }
 
 /// A model-output JSON reference for step outputs.

@@ -23,13 +23,13 @@ public struct EvaluateStep: Step {
     guard let modelValue = parameters["Model"] else { throw parameters.invalid("the parameter 'Model' is required") }
     guard let datasetValue = parameters["Dataset"] else { throw parameters.invalid("the parameter 'Dataset' is required") }
     let model = try ModelReference(modelValue, step: "Evaluate")
-    let artifact = try model.load(step: "Evaluate")
+    let artifact = try environment.loadModel(model, step: "Evaluate").artifact
     let reference = try DatasetReference(datasetValue, step: "Evaluate", target: artifact.target.name)
     let split = try parameters.optionalString("Split") ?? "test"
     guard let path = reference.path(of: split) else {
       throw parameters.invalid("the data set has no '\(split)' split (it has \(["train", "validation", "test"].filter { reference.path(of: $0) != nil }.joined(separator: ", ")))")
     }
-    let rows = try readCSV(path, step: "Evaluate")
+    let rows = try environment.readCSV(path, hash: reference.hashes[split], step: "Evaluate")
     var metrics: [String: Double]
     var output = JSONObject()
     if artifact.task == .classification, let classes = artifact.target.classes {

@@ -24,8 +24,8 @@ public struct MLEnvironment: Sendable {
   /// allows any. The CLI sets the project root plus `FLOW_ALLOWED_OUTPUT_DIRS`.
   public var outputDirectories: [URL]?
   /// Where artifact bytes are shared between hosts (the PostgreSQL store); nil when they are local files only.
-  /// With it, artifacts are written there too, and a registered model missing here is fetched into
-  /// ``artifactsRoot`` (the host's cache) before it is loaded.
+  /// With it, artifacts are written there too, and an artifact a step reads that is missing here (a model, a data
+  /// set, a baseline) is fetched into ``artifactsRoot`` (the host's cache) before it is read.
   public var blobs: (any ArtifactBlobStore)?
 
   /// - Parameters:
@@ -72,14 +72,6 @@ public struct MLEnvironment: Sendable {
 
   /// This host's copy of the artifacts, filled from ``blobs``.
   public var artifactCache: ArtifactCache { ArtifactCache(root: artifactsRoot, blobs: blobs) }
-
-  /// A local path of the model artifact the registry recorded at `path` (fetched into the cache when it is
-  /// missing here), or a `STEP.ArtifactCorrupt` failure when the shared copy's bytes don't match their hash.
-  func localModelPath(_ path: String, hash: String? = nil, step: String) throws -> String {
-    do { return try artifactCache.localPath(of: path, hash: hash) } catch {
-      throw StepFailure("\(step).ArtifactCorrupt", cause: "cannot fetch the model artifact \(path): \(error)")
-    }
-  }
 }
 
 extension StepRegistry {

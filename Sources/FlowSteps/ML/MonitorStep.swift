@@ -44,18 +44,19 @@ public struct MonitorStep: Step {
     let baselinePath = try baselinePath(parameters, endpoint: endpoint)
     let baseline: Baseline
     let baselineData: Data
-    do { baselineData = try Data(contentsOf: URL(fileURLWithPath: baselinePath)) } catch {
+    let localBaseline = try environment.readablePath(baselinePath, what: "baseline", step: "Monitor")
+    do { baselineData = try Data(contentsOf: URL(fileURLWithPath: localBaseline)) } catch {
       throw StepFailure("Monitor.NoBaseline", cause: "cannot read the baseline \(baselinePath): \(FileErrorReason.reason(for: error, path: baselinePath))")
     }
     do { baseline = try JSONDecoder().decode(Baseline.self, from: baselineData) } catch {
       throw StepFailure("Monitor.NoBaseline", cause: "\(baselinePath) is not a flow:process baseline (written by flow:process, with 'format': 'flow-baseline')")
     }
-    let reference = try readCSV(baseline.reference.path, step: "Monitor")
+    let reference = try environment.readCSV(baseline.reference.path, hash: baseline.reference.sha256, step: "Monitor")
 
     var current: [[MonitoredValue]]
     let source: String
     if let path = try parameters.optionalString("DataPath") {
-      let data = try readCSV(path, step: "Monitor")
+      let data = try environment.readCSV(path, step: "Monitor")
       current = try baseline.features.map { name in
         let column = try mapTrainingErrors("Monitor", file: path, { try data.column(named: name) })
         switch column.values {

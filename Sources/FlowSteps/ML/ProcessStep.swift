@@ -31,8 +31,10 @@ public struct ProcessStep: Step {
     let seed = try parameters.int("Seed", default: 0, min: 0)
     let schema = try parameters["Schema"].map(DatasetSchema.init)
 
-    var dataset = try readCSV(source, step: "Process")
-    let datasetHash = try HashAlgorithm.sha256.hexDigest(ofFileAt: source)
+    // The source may be another step's artifact (flow:transform's predictions, made on another host).
+    let localSource = try environment.readablePath(source, what: "data set", step: "Process")
+    var dataset = try environment.readCSV(source, step: "Process")
+    let datasetHash = try HashAlgorithm.sha256.hexDigest(ofFileAt: localSource)
     if let schema { dataset = try schema.check(dataset, file: source) }
     let targetColumn = try mapTrainingErrors("Process", file: source) { try dataset.column(named: target) }
     let features = dataset.columnNames.filter { $0 != target }

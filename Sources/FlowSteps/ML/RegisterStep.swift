@@ -44,7 +44,7 @@ public struct RegisterStep: Step {
 
     guard let modelValue = parameters["Model"] else { throw parameters.invalid("give 'Model' (to register) or 'Version' (to change an approval status)") }
     let model = try ModelReference(modelValue, step: "Register")
-    let artifact = try model.load(step: "Register")
+    let artifact = try environment.loadModel(model, step: "Register").artifact
     var metrics = artifact.metrics
     for (key, value) in try parameters.object("Metrics") ?? [:] {
       // Counts such as `rows` are not scores.

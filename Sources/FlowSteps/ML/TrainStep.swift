@@ -24,7 +24,7 @@ public struct TrainStep: Step {
   public func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
     let parameters = try StepParameters(input, step: "Train", known: Self.fields)
     let job = try TrainingJob(parameters, step: "Train")
-    let data = try job.load(step: "Train")
+    let data = try job.load(step: "Train", environment: environment)
     let progress = TrainingProgressLog(logger: context.logger, label: "\(context.stateName) \(job.configuration.algorithm.rawValue)")
     context.logger.info("\(context.stateName): training \(job.configuration.algorithm.rawValue) on \(data.train.rowCount) rows (\(job.trainOn.joined(separator: "+")))")
     let started = Date()
@@ -88,19 +88,19 @@ struct TrainingJob {
   }
 
   /// The rows to train on, the held-out validation rows (when not trained on), and the input hashes for lineage.
-  func load(step: String) throws -> (train: Dataset, validation: Dataset?, inputs: [String]) {
+  func load(step: String, environment: MLEnvironment) throws -> (train: Dataset, validation: Dataset?, inputs: [String]) {
     var parts: [Dataset] = []
     var inputs: [String] = []
     for split in trainOn {
       guard let path = dataset.path(of: split) else {
         throw StepFailure("\(step).InvalidParameters", cause: "the data set has no \(split) split (TrainOn names it)")
       }
-      parts.append(try readCSV(path, step: step))
+      parts.append(try environment.readCSV(path, hash: dataset.hashes[split], step: step))
       inputs.append(dataset.hashes[split] ?? path)
     }
     let train = try parts.count == 1 ? parts[0] : Self.concatenate(parts, step: step)
     var validation: Dataset?
-    if !trainOn.contains("validation"), let path = dataset.validation { validation = try readCSV(path, step: step) }
+    if !trainOn.contains("validation"), let path = dataset.validation { validation = try environment.readCSV(path, hash: dataset.hashes["validation"], step: step) }
     return (train, validation, inputs)
   }
 

@@ -23,9 +23,10 @@ public struct TransformStep: Step {
   public func run(_ input: JSONValue, context: StepContext) async throws -> JSONValue {
     let parameters = try StepParameters(input, step: "Transform", known: Self.fields)
     let modelPath = try resolveModel(parameters)
-    let artifact = try mapTrainingErrors("Transform", file: modelPath) { try ModelArtifact.load(contentsOfFile: modelPath) }
     let inputPath = try parameters.string("Input")
-    let rows = try readCSV(inputPath, step: "Transform")
+    let localInput = try environment.readablePath(inputPath, what: "data set", step: "Transform")
+    let artifact = try mapTrainingErrors("Transform", file: modelPath) { try ModelArtifact.load(contentsOfFile: modelPath) }
+    let rows = try environment.readCSV(localInput, step: "Transform")
     let includeInput = try parameters.bool("IncludeInput", default: false)
     let probabilities = try parameters.bool("Probabilities", default: false)
     let predictions = try await blockingWork {
@@ -45,7 +46,7 @@ public struct TransformStep: Step {
     }
     let text = CSVWriter.text(of: try mapTrainingErrors("Transform") { try Dataset(columns: columns) })
     let modelHash = environment.artifacts.hash(ofFileAt: modelPath) ?? modelPath
-    let inputHash = environment.artifacts.hash(ofFileAt: inputPath) ?? inputPath
+    let inputHash = environment.artifacts.hash(ofFileAt: localInput) ?? inputPath
     var reference: JSONValue
     if let outputPath = try parameters.optionalString("Output") {
       try environment.checkOutput(outputPath, step: "Transform")
@@ -57,6 +58,10 @@ public struct TransformStep: Step {
         throw StepFailure("Transform.WriteFailed", cause: "cannot write \(outputPath): \(FileErrorReason.reason(for: error, path: outputPath, writing: true))")
       }
       let hash = HashAlgorithm.sha256.hexDigest(Data(text.utf8))
+      // Kept in the store too (PostgreSQL), so a step on another host that is given this file's hash can fetch it.
+      do { try environment.blobs?.putBlob(hash: hash, from: URL(fileURLWithPath: outputPath)) } catch {
+        throw StepFailure("Transform.WriteFailed", cause: "cannot store \(outputPath) in the store's artifacts: \(error)")
+      }
       try? environment.catalog.recordArtifact(ArtifactRecord(
         hash: hash, path: URL(fileURLWithPath: outputPath).standardizedFileURL.path, kind: "predictions", bytes: text.utf8.count,
         executionId: context.executionId, stateName: context.stateName, inputs: [modelHash, inputHash]))
@@ -72,7 +77,10 @@ public struct TransformStep: Step {
   }
 
   private func resolveModel(_ parameters: StepParameters) throws -> String {
-    if let value = parameters["Model"] { return try ModelReference(value, step: "Transform").path }
+    if let value = parameters["Model"] {
+      let model = try ModelReference(value, step: "Transform")
+      return try environment.localModelPath(model.path, hash: model.sha256, step: "Transform")
+    }
     let registry = environment.registry
     if let endpoint = try parameters.optionalString("EndpointName") {
       guard let record = try registryCall({ try registry.endpoint(endpoint) }) else {

@@ -33,8 +33,8 @@ public struct TuneStep: Step {
     guard let trainPath = job.training.dataset.train else {
       throw StepFailure("Tune.InvalidParameters", cause: "the data set has no train split")
     }
-    let train = try readCSV(trainPath, step: "Tune")
-    let validation = try job.training.dataset.validation.map { try readCSV($0, step: "Tune") }
+    let train = try environment.readCSV(trainPath, hash: job.training.dataset.hashes["train"], step: "Tune")
+    let validation = try job.training.dataset.validation.map { try environment.readCSV($0, hash: job.training.dataset.hashes["validation"], step: "Tune") }
     let label = context.stateName
     let total = job.tuning.maxTrials
 
