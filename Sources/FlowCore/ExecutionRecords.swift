@@ -151,6 +151,18 @@ public struct ExecutionFinish: Sendable, Equatable {
     self.cause = cause
     self.stopTime = stopTime
   }
+
+  /// `record` as a commit carrying this ending leaves it: ended, its lease ended too.
+  public func applied(to record: ExecutionRecord) -> ExecutionRecord {
+    var ended = record
+    ended.status = status
+    ended.output = output
+    ended.error = error
+    ended.cause = cause
+    ended.stopTime = stopTime
+    ended.leaseUntil = nil
+    return ended
+  }
 }
 
 /// Who holds an execution's lease, and under which epoch: what every commit of its owner is checked against.

@@ -105,19 +105,24 @@ public final class Executor: Sendable {
     try await run(claimed.record, under: claimed.fence, pipeline: loaded)
   }
 
-  /// Runs `record` under `fence`, which this process holds; releases it at the end.
+  /// Runs `record` under `fence`, which this process holds, to its end (whose commit ends the lease); releases the
+  /// lease when it stops without ending.
   private func run(_ record: ExecutionRecord, under fence: LeaseFence, pipeline loaded: Pipeline?) async throws -> ExecutionRecord {
-    defer { try? store.releaseLease(record.id, fence: fence) }
-    guard record.status == .running else {
-      throw ExecutorError("execution \(record.id) has already finished (\(record.status.rawValue))")
-    }
-    let pipeline: Pipeline
     do {
-      pipeline = try loaded ?? loader.load(document: try JSONValue(parsing: record.definition), path: record.pipelinePath)
+      guard record.status == .running else {
+        throw ExecutorError("execution \(record.id) has already finished (\(record.status.rawValue))")
+      }
+      let pipeline: Pipeline
+      do {
+        pipeline = try loaded ?? loader.load(document: try JSONValue(parsing: record.definition), path: record.pipelinePath)
+      } catch {
+        throw ExecutorError("execution \(record.id): its stored definition no longer loads: \(error)")
+      }
+      return try await ExecutionDriver(executor: self, record: record, pipeline: pipeline, fence: fence).drive()
     } catch {
-      throw ExecutorError("execution \(record.id): its stored definition no longer loads: \(error)")
+      try? await StoreThreads.run { [store] in try store.releaseLease(record.id, fence: fence) }
+      throw error
     }
-    return try await ExecutionDriver(executor: self, record: record, pipeline: pipeline, fence: fence).drive()
   }
 
   /// Turns a store that stayed busy into a message for the user.

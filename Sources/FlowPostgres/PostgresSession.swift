@@ -26,6 +26,7 @@ struct PGRow {
   func double(_ column: Int) throws -> Double { try decode(Double.self, column) }
   func optionalDouble(_ column: Int) throws -> Double? { try decode(Double?.self, column) }
   func data(_ column: Int) throws -> Data { try decode(Data.self, column) }
+  func bool(_ column: Int) throws -> Bool { try decode(Bool.self, column) }
   func isNull(_ column: Int) -> Bool { cells[column].bytes == nil }
 
   /// A JSON column; text the store wrote itself, so a parse failure means corruption.

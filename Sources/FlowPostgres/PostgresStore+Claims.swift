@@ -9,12 +9,6 @@ extension PostgresStore {
     let bindings = condition.texts.map(PGValue.text)
     let host = ProcessInfo.processInfo.hostName + ":"
     let whereClause = condition.sql
-    // Live leases whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`).
-    let local = try session { db in
-      try db.query(
-        "SELECT id, owner FROM executions WHERE \(whereClause) AND lease_until >= ? AND starts_with(owner, ?) ORDER BY start_time",
-        bindings + [.double(now), .text(host)]) { (try $0.text(0), try $0.text(1)) }
-    }.filter { LeaseOwner.isDeadLocalProcess($0.1) }
     // One statement takes the runnable rows it could lock (READ COMMITTED: a row whose lease was renewed since the
     // statement began is re-checked on its newest version and skipped), so a claim never conflicts with a commit.
     let columns = Self.executionColumns.split(separator: ",").map { "e." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }
@@ -27,7 +21,20 @@ extension PostgresStore {
         WHERE e.id = runnable.id RETURNING \(columns.joined(separator: ", "))
         """, bindings + [.double(now), .int(limit), .text(owner), .double(until)], Self.execution(from:))
     }
-    // Those of dead local owners, each taken only if nobody else locked or took it meanwhile.
+    // Live leases whose owner is a dead process on this machine (`ExecutionRecord.isOrphaned`), each taken only
+    // if nobody else locked or took it meanwhile: looked for when the claim came up short, and at least every
+    // second (it reads every running execution).
+    let lookForDead = localDeadCheck.withLock { last in
+      guard claimed.count < limit || now - last >= 1 else { return false }
+      last = now
+      return true
+    }
+    guard lookForDead else { return Self.claims(claimed, owner: owner) }
+    let local = try session { db in
+      try db.query(
+        "SELECT id, owner FROM executions WHERE \(whereClause) AND lease_until >= ? AND starts_with(owner, ?) ORDER BY start_time",
+        bindings + [.double(now), .text(host)]) { (try $0.text(0), try $0.text(1)) }
+    }.filter { LeaseOwner.isDeadLocalProcess($0.1) }
     for (id, previous) in local where claimed.count < limit {
       let taken = try session { db in
         try db.query(
@@ -39,7 +46,11 @@ extension PostgresStore {
       }
       claimed += taken
     }
-    claimed.sort { $0.startTime < $1.startTime }
-    return claimed.map { ClaimedExecution(record: $0, fence: LeaseFence(owner: owner, epoch: $0.leaseEpoch)) }
+    return Self.claims(claimed, owner: owner)
+  }
+
+  private static func claims(_ records: [ExecutionRecord], owner: String) -> [ClaimedExecution] {
+    records.sorted { $0.startTime < $1.startTime }
+      .map { ClaimedExecution(record: $0, fence: LeaseFence(owner: owner, epoch: $0.leaseEpoch)) }
   }
 }

@@ -18,6 +18,8 @@ public final class PostgresStore: ExecutionStore, @unchecked Sendable {
   /// Where the store is (``PostgresURL/description`` shows it without the password).
   public let url: PostgresURL
   let pool: PostgresConnectionPool
+  /// When claims last looked for executions of dead processes on this machine.
+  let localDeadCheck = Locked(0.0)
 
   /// Connects to the server at `url`, creates the schema if needed and brings it up to date.
   /// - Parameters:

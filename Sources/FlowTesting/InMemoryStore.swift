@@ -101,13 +101,7 @@ private struct Tables {
     }
     try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId)
     if let finish = batch.finish {
-      record.status = finish.status
-      record.output = finish.output
-      record.error = finish.error
-      record.cause = finish.cause
-      record.stopTime = finish.stopTime
-      record.leaseUntil = nil
-      executions[batch.executionId] = record
+      executions[batch.executionId] = finish.applied(to: record)
     }
     commits += 1
   }

@@ -102,6 +102,41 @@ import Testing
     #expect(after == LeaseFence(owner: "third", epoch: 4))
   }
 
+  /// A fenced commit writes every row it carries (events in order, scopes with and without a result, a token), and
+  /// one that ends the execution also ends its lease, after which releasing the lease changes nothing.
+  @Test(arguments: Kind.available) func aFencedCommitWritesEveryRow_andItsEndingEndsTheLease(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record(lease: 1_000)
+    try store.create(r, events: [], scopes: [])
+    let fence = try #require(try store.acquireLease(r.id, owner: "me", until: 5_000, now: 500))
+    var batch = CommitBatch(executionId: r.id)
+    batch.events = (1...3).map { HistoryEvent(id: $0, previousId: $0 - 1, type: .passStateEntered, timestamp: Double($0)) }
+    batch.scopes = [ScopeRecord(id: "root", status: .running, position: ["at": 1]),
+                    ScopeRecord(id: "root/0", status: .succeeded, position: [:], result: "done")]
+    batch.tokens = [TaskTokenRecord(token: "tok-1", executionId: r.id, stateName: "Wait", heartbeat: 7)]
+    batch.fence = fence
+    try store.commit(batch)
+    #expect(try store.events(of: r.id, after: 0).map(\.id) == [1, 2, 3])
+    let scopes = Dictionary(uniqueKeysWithValues: try store.scopes(of: r.id).map { ($0.id, $0) })
+    #expect(scopes.keys.sorted() == ["root", "root/0"])
+    #expect(scopes["root"]?.result == nil)
+    #expect(scopes["root/0"]?.result == "done")
+    #expect(try store.token("tok-1")?.stateName == "Wait")
+    #expect(try store.execution(r.id)?.leaseUntil == 5_000)
+
+    var end = CommitBatch(executionId: r.id)
+    end.events = [HistoryEvent(id: 4, previousId: 3, type: .executionSucceeded, timestamp: 4)]
+    end.finish = ExecutionFinish(status: .succeeded, output: 1, stopTime: 4)
+    end.fence = fence
+    try store.commit(end)
+    let ended = try #require(try store.execution(r.id))
+    #expect(ended.status == .succeeded)
+    #expect(ended.leaseUntil == nil)
+    #expect(ended.owner == "me")
+    try store.releaseLease(r.id, fence: fence)
+    #expect(try store.execution(r.id) == ended)
+  }
+
   /// Fencing: a commit made under a lease that was taken over is rejected and writes nothing.
   @Test(arguments: Kind.available) func aCommitUnderALostLeaseIsRejected_andWritesNothing(_ kind: Kind) throws {
     let store = try store(kind)

@@ -91,6 +91,6 @@ struct ExecutionDriver {
       return (finish, [event], nil, nil)
     }
     try await journal.committed(finishing: finish)
-    return try await StoreThreads.run { [record] in try store.execution(record.id) ?? record }
+    return finish.applied(to: record)
   }
 }
