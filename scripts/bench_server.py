@@ -166,6 +166,16 @@ def run_clients(url, threads, seconds):
             "errors": errors[:3] + ([f"{probe_failures} probe calls failed"] if probe_failures else [])}
 
 
+def server_cpu_seconds(pid):
+    """The CPU time (user + system) a process has used so far, from /proc (None where there is none)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("flow")
@@ -192,6 +202,9 @@ def main():
     try:
         wait_for_port(port, server)
         results["flow"] = run_clients(f"http://127.0.0.1:{port}", args.threads, args.seconds)
+        cpu = server_cpu_seconds(server.pid)
+        if cpu is not None and results["flow"]["executions"]:
+            results["flow"]["server_cpu_ms_per_execution"] = round(cpu * 1000 / results["flow"]["executions"], 2)
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -31,7 +31,7 @@ extension SQLiteStore {
 
   public func releaseLease(_ executionId: String, fence: LeaseFence) throws {
     try grouped { db in
-      _ = try db.run("UPDATE executions SET lease_until = NULL WHERE id = ? AND owner = ? AND lease_epoch = ?",
+      _ = try db.run("UPDATE executions SET lease_until = NULL WHERE id = ? AND owner = ? AND lease_epoch = ? AND lease_until IS NOT NULL",
                      [.text(executionId), .text(fence.owner), .int(fence.epoch)])
     }
   }

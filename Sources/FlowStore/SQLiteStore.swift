@@ -158,7 +158,9 @@ public final class SQLiteStore: ExecutionStore, Sendable {
       try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId, in: db)
       if let finish = batch.finish {
         try db.run(
-          "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_time = ? WHERE id = ?",
+          // The lease ends with the execution (the fence was checked above): releaseLease then writes nothing, and
+          // a transaction that writes nothing costs no sync.
+          "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_time = ?, lease_until = NULL WHERE id = ?",
           [.text(finish.status.rawValue), SQLValue(finish.output?.serialized()), SQLValue(finish.error),
            SQLValue(finish.cause), .double(finish.stopTime), .text(batch.executionId)])
       }

@@ -98,4 +98,22 @@ import Testing
     let reopened = try SQLiteStore(path: path)
     #expect(try ids.allSatisfy { try reopened.execution($0) != nil })
   }
+
+  @Test func theFinishingCommitEndsTheLease_soReleasingItWritesNothing() throws {
+    let path = try temporaryDirectory("flow-group").appendingPathComponent("flow.db").path
+    let store = try SQLiteStore(path: path)
+    let r = record("finishing")
+    try store.create(r, events: [], scopes: [])
+    let fence = LeaseFence(owner: "me", epoch: 1)
+    var batch = CommitBatch(executionId: r.id)
+    batch.finish = ExecutionFinish(status: .succeeded, output: ["ok": true], stopTime: 150)
+    batch.fence = fence
+    try store.commit(batch)
+    #expect(try store.execution(r.id)?.leaseUntil == nil)
+    func walSize() throws -> Int { try FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int ?? -1 }
+    let before = try walSize()
+    try store.releaseLease(r.id, fence: fence)
+    #expect(try walSize() == before)
+    #expect(try store.execution(r.id)?.status == .succeeded)
+  }
 }
