@@ -30,8 +30,6 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   /// The executions' writes (creating, committing, leases) go through here: those that arrive while a
   /// transaction is written share the next one (``GroupCommit``).
   let group: GroupCommit
-  /// Checkpoints the WAL on its own thread instead of inside a commit (``WALCheckpointer``); nil in memory.
-  private let checkpointer: WALCheckpointer?
 
   /// Opens (creating if needed) the store at `path`, and brings its schema up to date.
   /// - Throws: ``StoreError`` when the file cannot be created, opened or migrated.
@@ -66,18 +64,11 @@ public final class SQLiteStore: ExecutionStore, Sendable {
         throw StoreError("cannot open the store at \(path): \(error.message)")
       }
     }
-    let inMemory = path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:")
-    checkpointer = inMemory ? nil : try WALCheckpointer(path: path, busyTimeout: busyTimeout, threshold: 1000)
-    checkpointer?.attach(to: connection)
     self.connection = Locked(connection)
     group = GroupCommit(connection: self.connection)
-    reader = inMemory ? nil : Locked(try SQLiteConnection(path: path, busyTimeout: busyTimeout, readOnly: true))
+    reader = path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:")
+      ? nil : Locked(try SQLiteConnection(path: path, busyTimeout: busyTimeout, readOnly: true))
   }
-
-  deinit { checkpointer?.stop() }
-
-  /// How many WAL checkpoints the store's checkpoint thread ran (for tests).
-  public var walCheckpoints: Int { checkpointer?.count ?? 0 }
 
   private static func migrate(_ connection: SQLiteConnection) throws {
     try connection.transaction {

@@ -80,25 +80,6 @@ import Testing
     #expect(counts.queued == 0 && counts.groups == 4)
   }
 
-  @Test func theWALIsCheckpointedByTheStoresOwnThread() throws {
-    let path = try temporaryDirectory("flow-group").appendingPathComponent("flow.db").path
-    let filler = String(repeating: "x", count: 5000)
-    var ids: [String] = []
-    do {
-      let store = try SQLiteStore(path: path, durability: .normal)
-      // More than 1,000 pages of WAL: each execution's input alone fills a page.
-      for index in 0..<1100 {
-        var r = record("r\(index)")
-        r.input = ["filler": .string(filler)]
-        try store.create(r, events: [], scopes: [])
-        ids.append(r.id)
-      }
-      #expect(eventually { store.walCheckpoints > 0 })
-    }
-    let reopened = try SQLiteStore(path: path)
-    #expect(try ids.allSatisfy { try reopened.execution($0) != nil })
-  }
-
   @Test func theFinishingCommitEndsTheLease_soReleasingItWritesNothing() throws {
     let path = try temporaryDirectory("flow-group").appendingPathComponent("flow.db").path
     let store = try SQLiteStore(path: path)
