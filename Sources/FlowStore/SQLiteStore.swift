@@ -3,9 +3,10 @@ import Foundation
 
 /// The durable store: one SQLite file in WAL mode.
 ///
-/// Every ``commit(_:)`` is one transaction. With the default ``Durability/full`` SQLite syncs the WAL on every
-/// commit, so a committed transition survives a power loss as well as a killed process; ``Durability/normal``
-/// survives a killed process only, and commits about ten times faster.
+/// Every ``commit(_:)`` is atomic: one transaction, or one savepoint of a transaction shared with the commits that
+/// arrived meanwhile (``GroupCommit``), and returns once that transaction is committed. With the default
+/// ``Durability/full`` SQLite syncs the WAL on every commit, so a committed transition survives a power loss as well
+/// as a killed process; ``Durability/normal`` survives a killed process only, and commits about ten times faster.
 ///
 /// ```swift
 /// let store = try SQLiteStore(path: ".flow/flow.db")
