@@ -5,9 +5,10 @@ Usage: bench_server.py FLOW_BINARY [--threads 8] [--seconds 10]
 
 boto3 from THREADS client threads, each in a loop: StartExecution of a three-state Pass machine, then
 DescribeExecution until it has ended. Against (a) `flow server` (build it with `swift build -c release`) on a fresh
-store and (b) a do-nothing server (a few lines of Python in its own process) answering each call with a canned valid
-response: the clients' own ceiling on this machine. Prints one JSON line per target and one comparing them:
-completed executions per second, calls per second, StartExecution latency p50/p99 in milliseconds.
+store and (b) a do-nothing server (a few lines of Python in its own process, with TCP_NODELAY) answering each call
+with a canned valid response: the clients' own ceiling on this machine. Prints one JSON line per target and one
+comparing them: completed executions per second, calls per second, StartExecution latency p50/p99 in milliseconds,
+and for flow the server's CPU time (user + system) per completed execution.
 
 The boto3 threads share one interpreter (the GIL), so their latencies include the client's own queueing (tens of
 milliseconds on 2 cores even against the canned server). Alongside them, a probe in its own process sends one raw
