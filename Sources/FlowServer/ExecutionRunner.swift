@@ -1,6 +1,7 @@
 import FlowCore
 import FlowDefinition
 import FlowExecutor
+import Foundation
 import Logging
 
 /// Runs started executions in this process, at most `workers` at once; the others wait their turn in order.
@@ -11,7 +12,13 @@ import Logging
 /// starts, when the answer or a timeout arrives. Cancelling (``shutdown()``) interrupts the running ones; what
 /// they finished is committed and they stay resumable.
 final class ExecutionRunner: Sendable {
-  private struct Queued: Sendable { var id: String; var pipeline: Pipeline? }
+  private struct Queued: Sendable {
+    var id: String
+    var pipeline: Pipeline?
+    /// The record and lease of an execution this process has just created (``Executor/start(_:input:name:parentId:)``
+    /// took its lease), so it can run without taking the lease again.
+    var created: ClaimedExecution?
+  }
   private struct State: Sendable {
     var queue: [Queued] = []
     var running: [String: Task<Void, Never>] = [:]
@@ -42,6 +49,26 @@ final class ExecutionRunner: Sendable {
     startNext()
   }
 
+  /// Queues an execution just created by this process with its lease (epoch 1, owned here): when it starts
+  /// within half a lease time it runs under that lease, saving the commit that would take it again.
+  func submit(created record: ExecutionRecord, pipeline: Pipeline) {
+    let created = ClaimedExecution(record: record, fence: LeaseFence(owner: executor.owner, epoch: record.leaseEpoch))
+    state.withLock { $0.queue.append(Queued(id: record.id, pipeline: pipeline, created: created)) }
+    startNext()
+  }
+
+  /// Runs one queued execution to its end.
+  private func run(_ next: Queued) async throws {
+    if let created = next.created, created.record.owner == executor.owner,
+       Date().timeIntervalSince1970 < created.record.startTime + executor.options.leaseSeconds / 2 {
+      // Its lease is still ours (nobody may take a lease before it runs out); the lease keeper renews it, and a
+      // commit under a lease taken over meanwhile would be refused anyway (commits are fenced).
+      _ = try await executor.run(claimed: created, pipeline: next.pipeline)
+    } else {
+      _ = try await executor.run(next.id, pipeline: next.pipeline)
+    }
+  }
+
   /// How many executions hold a place, wait for an answer, and wait their turn to start.
   var counts: (running: Int, awaiting: Int, queued: Int) {
     state.withLock { ($0.active, $0.waiting.count, $0.queue.count) }
@@ -58,9 +85,10 @@ final class ExecutionRunner: Sendable {
         let next = state.queue.removeFirst()
         state.active += 1
         let slot = Slot(runner: self, id: next.id)
-        state.running[next.id] = Task { [self] in
+        // On the server's own threads: an execution's commits block while the disk syncs (BlockingThreadPool).
+        state.running[next.id] = Task(executorPreference: BlockingThreadPool.shared) { [self] in
           do {
-            _ = try await ExecutionSlots.$current.withValue(slot) { try await executor.run(next.id, pipeline: next.pipeline) }
+            try await ExecutionSlots.$current.withValue(slot) { try await run(next) }
           } catch let error as ExecutorError where error.code == .interrupted {
             logger.notice("execution \(next.id) was interrupted by the shutdown; it stays RUNNING and the next flow server resumes it")
           } catch {

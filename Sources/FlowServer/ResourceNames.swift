@@ -47,6 +47,23 @@ public struct ResourceNames: Sendable, Equatable {
     return (String(parts[0]), String(parts[1]))
   }
 
+  /// The ARN of a Distributed Map's Map Run, `…:mapRun:MACHINE/EXECUTION:RUN-ID`: the machine and name of the
+  /// execution that ran it, and the run's id.
+  public func mapRun(machine: String, execution: String, runId: String) -> String {
+    prefix + "mapRun:" + machine + "/" + execution + ":" + runId
+  }
+
+  /// The machine, execution name and run id of a Map Run ARN of this region and account (the execution's name
+  /// may contain `/`: a Map Run child's does).
+  public func mapRunNames(_ arn: String) -> (machine: String, execution: String, runId: String)? {
+    guard arn.hasPrefix(prefix + "mapRun:") else { return nil }
+    let rest = arn.dropFirst(prefix.count + "mapRun:".count)
+    guard let slash = rest.firstIndex(of: "/"), let colon = rest.lastIndex(of: ":"), slash < colon else { return nil }
+    let machine = rest[..<slash], execution = rest[rest.index(after: slash)..<colon], runId = rest[rest.index(after: colon)...]
+    guard !machine.isEmpty, !machine.contains(":"), !execution.isEmpty, !runId.isEmpty else { return nil }
+    return (String(machine), String(execution), String(runId))
+  }
+
   /// Whether `name` is a valid state machine or execution name: 1 to 80 characters, none of them white space,
   /// brackets, wildcards, the special characters `" # % \ ^ | ~ ` $ & , ; : /` or control characters (AWS's rule).
   public static func isValidName(_ name: String) -> Bool {

@@ -116,7 +116,11 @@ public final class StepFunctionsServer: Sendable {
       }
       let (action, input) = try AWSJSONProtocol.decode(
         target: request.headers[HTTPFields.Element.Name("X-Amz-Target")!], contentType: request.headers[.contentType], body: body)
-      let output = try await service.perform(action, input)
+      // The action's store calls block (a commit waits for the disk): they run on the server's own threads, not
+      // on the cooperative pool that every request's I/O needs (BlockingThreadPool).
+      let output = try await withTaskExecutorPreference(BlockingThreadPool.shared) {
+        () async throws(StepFunctionsError) -> JSONValue in try await service.perform(action, input)
+      }
       return Self.response(AWSJSONProtocol.encode(output), status: .ok)
     } catch {
       return Self.response(error)

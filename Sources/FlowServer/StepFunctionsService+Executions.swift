@@ -29,7 +29,7 @@ extension StepFunctionsService {
       if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
       throw StepFunctionsError("InvalidExecutionInput", error.message)
     }
-    runner.submit(record.id, pipeline: pipeline)
+    runner.submit(created: record, pipeline: pipeline)
     return ["executionArn": .string(executionArn), "startDate": Self.timestamp(record.startTime)]
   }
 
@@ -85,35 +85,49 @@ extension StepFunctionsService {
     ]
   }
 
+  /// ListExecutions: a state machine's executions (without its Distributed Map children, as AWS), or with
+  /// `mapRunArn` the children of one Map Run (``listMapRunExecutions(_:_:)``).
   func listExecutions(_ request: Request) throws -> JSONValue {
-    if try request.string("mapRunArn") != nil { throw StepFunctionsError.validation("flow server does not list Map Runs yet") }
+    if let mapRun = try request.string("mapRunArn") { return try listMapRunExecutions(mapRun, request) }
     let arn = try request.required("stateMachineArn")
     let machine = try existingMachine(arn)
-    var status: ExecutionStatus?
-    if let filter = try request.string("statusFilter") {
-      if filter == "PENDING_REDRIVE" { return ["executions": []] }
-      guard let known = ExecutionStatus(rawValue: filter) else {
-        throw StepFunctionsError.validation("statusFilter '\(filter)' is not one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE")
-      }
-      status = known
-    }
+    if try request.string("statusFilter") == "PENDING_REDRIVE" { return ["executions": []] }
     let size = try request.pageSize()
-    var cursor: ExecutionCursor?
-    if let position = try Self.pagePosition(request.string("nextToken")) {
-      let parts = position.split(separator: "|", maxSplits: 1)
-      guard parts.count == 2, let time = Double(parts[0]) else {
-        throw StepFunctionsError("InvalidToken", "Invalid Token: '\(try request.string("nextToken") ?? "")'")
-      }
-      cursor = ExecutionCursor(startTime: time, id: String(parts[1]))
+    let rows = try topLevelExecutions(pipeline: machine.name, status: Self.statusFilter(request),
+                                      after: Self.executionCursor(request), limit: size + 1)
+    return executionPage(rows, size: size, stateMachineArn: { _ in arn }, mapRunArn: nil)
+  }
+
+  /// `statusFilter`, as an execution status (PENDING_REDRIVE, which no flow execution has, is nil).
+  static func statusFilter(_ request: Request) throws -> ExecutionStatus? {
+    guard let filter = try request.string("statusFilter"), filter != "PENDING_REDRIVE" else { return nil }
+    guard let known = ExecutionStatus(rawValue: filter) else {
+      throw StepFunctionsError.validation("statusFilter '\(filter)' is not one of RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE")
     }
-    let rows = try store.executions(pipeline: machine.name, status: status, after: cursor, limit: size + 1)
+    return known
+  }
+
+  /// The position `nextToken` continues after (start time and id of the last execution listed).
+  static func executionCursor(_ request: Request) throws -> ExecutionCursor? {
+    guard let position = try pagePosition(request.string("nextToken")) else { return nil }
+    let parts = position.split(separator: "|", maxSplits: 1)
+    guard parts.count == 2, let time = Double(parts[0]) else {
+      throw StepFunctionsError("InvalidToken", "Invalid Token: '\(try request.string("nextToken") ?? "")'")
+    }
+    return ExecutionCursor(startTime: time, id: String(parts[1]))
+  }
+
+  /// One page of ListExecutions: the first `size` of `rows` (newest first), with a `nextToken` when more follow.
+  func executionPage(_ rows: [ExecutionRecord], size: Int, stateMachineArn: (ExecutionRecord) -> String,
+                     mapRunArn: String?) -> JSONValue {
     let page = rows.prefix(size)
     var response: JSONObject = ["executions": .array(page.map { record in
       var item: JSONObject = [
-        "executionArn": .string(executionArn(record)), "stateMachineArn": .string(arn), "name": .string(record.name),
-        "status": .string(record.status.rawValue), "startDate": Self.timestamp(record.startTime),
+        "executionArn": .string(executionArn(record)), "stateMachineArn": .string(stateMachineArn(record)),
+        "name": .string(record.name), "status": .string(record.status.rawValue), "startDate": Self.timestamp(record.startTime),
       ]
       if let stop = record.stopTime { item["stopDate"] = Self.timestamp(stop) }
+      if let mapRunArn { item["mapRunArn"] = .string(mapRunArn) }
       item["redriveCount"] = .int(record.redriveCount)
       return .object(item)
     })]
@@ -139,7 +153,18 @@ extension StepFunctionsService {
     if reverse { events.reverse() }
     if let after { events = events.filter { reverse ? $0.id < after : $0.id > after } }
     let page = events.prefix(size)
-    var response: JSONObject = ["events": .array(page.map { Self.eventJSON($0, includeData: includeData) })]
+    var response: JSONObject = ["events": .array(page.map { event in
+      var json = Self.eventJSON(event, includeData: includeData)
+      // The Map Run ARN as ListExecutions takes it (`mapRunArn`), naming this execution.
+      if event.type == .mapRunStarted || event.type == .mapRunRedriven, let member = event.type.detailsMember,
+         let executorArn = json[member]?["mapRunArn"]?.stringValue, case .object(var object) = json,
+         case .object(var details)? = object[member] {
+        details["mapRunArn"] = .string(mapRunArn(executorArn, of: record))
+        object[member] = .object(details)
+        json = .object(object)
+      }
+      return json
+    })]
     if events.count > size, let last = page.last { response["nextToken"] = .string(Self.pageToken(String(last.id))) }
     return .object(response)
   }

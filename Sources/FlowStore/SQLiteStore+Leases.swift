@@ -2,39 +2,35 @@ import FlowCore
 
 extension SQLiteStore {
   public func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> LeaseFence? {
-    try locked { db in
-      try db.transaction {
-        let taken = try db.run(
-          """
-          UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1
-          WHERE id = ? AND status = 'RUNNING' AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)
-          """,
-          [.text(owner), .double(until), .text(executionId), .text(owner), .double(now)]) == 1
-        return taken ? try fence(of: executionId, in: db) : nil
-      }
+    try grouped { db in
+      let taken = try db.run(
+        """
+        UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1
+        WHERE id = ? AND status = 'RUNNING' AND (owner IS NULL OR owner = ? OR lease_until IS NULL OR lease_until < ?)
+        """,
+        [.text(owner), .double(until), .text(executionId), .text(owner), .double(now)]) == 1
+      return taken ? try fence(of: executionId, in: db) : nil
     }
   }
 
   public func takeOverLease(_ executionId: String, from previous: String, to owner: String, until: Double) throws -> LeaseFence? {
-    try locked { db in
-      try db.transaction {
-        let taken = try db.run(
-          "UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1 WHERE id = ? AND status = 'RUNNING' AND owner = ?",
-          [.text(owner), .double(until), .text(executionId), .text(previous)]) == 1
-        return taken ? try fence(of: executionId, in: db) : nil
-      }
+    try grouped { db in
+      let taken = try db.run(
+        "UPDATE executions SET owner = ?, lease_until = ?, lease_epoch = lease_epoch + 1 WHERE id = ? AND status = 'RUNNING' AND owner = ?",
+        [.text(owner), .double(until), .text(executionId), .text(previous)]) == 1
+      return taken ? try fence(of: executionId, in: db) : nil
     }
   }
 
   public func renewLease(_ executionId: String, fence: LeaseFence, until: Double) throws -> Bool {
-    try locked { db in
+    try grouped { db in
       try db.run("UPDATE executions SET lease_until = ? WHERE id = ? AND owner = ? AND lease_epoch = ?",
                  [.double(until), .text(executionId), .text(fence.owner), .int(fence.epoch)]) == 1
     }
   }
 
   public func releaseLease(_ executionId: String, fence: LeaseFence) throws {
-    try locked { db in
+    try grouped { db in
       _ = try db.run("UPDATE executions SET lease_until = NULL WHERE id = ? AND owner = ? AND lease_epoch = ? AND lease_until IS NOT NULL",
                      [.text(executionId), .text(fence.owner), .int(fence.epoch)])
     }

@@ -70,8 +70,19 @@ extension SQLiteStore: StateMachineStore {
   /// after `cursor` (the last execution of the previous page).
   public func executions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int) throws
     -> [ExecutionRecord] {
+    try executions(pipeline: pipeline, status: status, after: cursor, limit: limit, excludingMapRunChildren: false)
+  }
+
+  /// A pipeline's executions as ``executions(pipeline:status:after:limit:)`` lists them, and without Distributed Map
+  /// children (``MapRunChildName``: `parent_id` set, named `PARENT/…`) when `excludingMapRunChildren`.
+  /// - Throws: ``StoreError`` when the store cannot be read.
+  public func executions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int,
+                         excludingMapRunChildren: Bool) throws -> [ExecutionRecord] {
     var sql = "SELECT \(Self.executionColumns) FROM executions WHERE pipeline = ?"
     var bindings: [SQLValue] = [.text(pipeline)]
+    if excludingMapRunChildren {
+      sql += " AND NOT (parent_id IS NOT NULL AND substr(name, 1, length(parent_id) + 1) = parent_id || '/')"
+    }
     if let status {
       sql += " AND status = ?"
       bindings.append(.text(status.rawValue))

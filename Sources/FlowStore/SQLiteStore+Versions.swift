@@ -32,7 +32,7 @@ extension SQLiteStore {
   }
 
   public func stateMachineVersion(_ name: String, _ number: Int) throws -> StateMachineVersionRecord? {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.versionColumns) FROM state_machine_versions WHERE name = ? AND version = ?",
                    [.text(name), .int(number)], version(from:)).first
     }
@@ -40,7 +40,7 @@ extension SQLiteStore {
 
   /// The versions of a machine, newest first.
   public func stateMachineVersions(_ name: String) throws -> [StateMachineVersionRecord] {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT \(Self.versionColumns) FROM state_machine_versions WHERE name = ? ORDER BY version DESC",
                    [.text(name)], version(from:))
     }
@@ -73,14 +73,14 @@ extension SQLiteStore {
   }
 
   public func alias(_ name: String, _ alias: String) throws -> StateMachineAliasRecord? {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT name, alias, description, routing, created_at, updated_at FROM state_machine_aliases WHERE name = ? AND alias = ?",
                    [.text(name), .text(alias)], self.alias(from:)).first
     }
   }
 
   public func aliases(_ name: String) throws -> [StateMachineAliasRecord] {
-    try locked { db in
+    try reading { db in
       try db.query("SELECT name, alias, description, routing, created_at, updated_at FROM state_machine_aliases WHERE name = ? ORDER BY alias",
                    [.text(name)], alias(from:))
     }

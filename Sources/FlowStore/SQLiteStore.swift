@@ -3,9 +3,10 @@ import Foundation
 
 /// The durable store: one SQLite file in WAL mode.
 ///
-/// Every ``commit(_:)`` is one transaction. With the default ``Durability/full`` SQLite syncs the WAL on every
-/// commit, so a committed transition survives a power loss as well as a killed process; ``Durability/normal``
-/// survives a killed process only, and commits about ten times faster.
+/// Every ``commit(_:)`` is atomic: one transaction, or one savepoint of a transaction shared with the commits that
+/// arrived meanwhile (``GroupCommit``), and returns once that transaction is committed. With the default
+/// ``Durability/full`` SQLite syncs the WAL on every commit, so a committed transition survives a power loss as well
+/// as a killed process; ``Durability/normal`` survives a killed process only, and commits about ten times faster.
 ///
 /// ```swift
 /// let store = try SQLiteStore(path: ".flow/flow.db")
@@ -27,6 +28,9 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   /// mode it sees the last committed state at once, so DescribeExecution or a token poll does not wait behind a
   /// commit's fsync on ``connection``. Nil for an in-memory store (a second connection would be another database).
   private let reader: Locked<SQLiteConnection>?
+  /// The executions' writes (creating, committing, leases) go through here: those that arrive while a
+  /// transaction is written share the next one (``GroupCommit``).
+  let group: GroupCommit
 
   /// Opens (creating if needed) the store at `path`, and brings its schema up to date.
   /// - Throws: ``StoreError`` when the file cannot be created, opened or migrated.
@@ -62,6 +66,7 @@ public final class SQLiteStore: ExecutionStore, Sendable {
       }
     }
     self.connection = Locked(connection)
+    group = GroupCommit(connection: self.connection)
     reader = path.isEmpty || path == ":memory:" || path.hasPrefix("file::memory:")
       ? nil : Locked(try SQLiteConnection(path: path, busyTimeout: busyTimeout, readOnly: true))
   }
@@ -79,6 +84,17 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   func locked<T: Sendable>(_ body: (SQLiteConnection) throws -> T) throws -> T {
     try connection.withLock { connection throws in try body(connection) }
   }
+
+  /// Runs `body` in a write transaction shared with the grouped writes queued meanwhile (``GroupCommit``);
+  /// returns once that transaction is committed. A throwing `body` undoes its own changes only.
+  @discardableResult
+  func grouped<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+    try group.perform(body)
+  }
+
+  /// How many grouped writes wait for a transaction, and how many group transactions were written: for tests of
+  /// group commit.
+  public var groupCommitCounts: (queued: Int, groups: Int) { group.counts }
 
   /// Runs a read-only `body` on the reader connection (each statement sees the last committed state), or on the
   /// writer when there is no reader. For single reads only: a read whose result decides a write belongs in
@@ -108,39 +124,37 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   // MARK: - Writing
 
   public func create(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord]) throws {
-    try locked { db in
-      try db.transaction {
-        let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
-                                  [.text(record.pipeline), .text(record.name)]) { _ in true }
-        if !exists.isEmpty {
-          throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists", code: .constraint)
-        }
-        try db.run(
-          """
-          INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
-            owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-          """,
-          [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
-           .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
-           .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId),
-           .int(record.leaseEpoch)])
-        try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
+    try grouped { db in
+      let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
+                                [.text(record.pipeline), .text(record.name)]) { _ in true }
+      if !exists.isEmpty {
+        throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists", code: .constraint)
       }
+      try db.run(
+        """
+        INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
+          owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+        """,
+        [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
+         .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
+         .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId),
+         .int(record.leaseEpoch)])
+      try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
     }
   }
 
   public func commit(_ batch: CommitBatch) throws {
     guard !batch.isEmpty else { return }
-    try locked { db in
-      try db.transaction {
-        if let fence = batch.fence { try check(fence, executionId: batch.executionId, in: db) }
-        try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId, in: db)
-        if let finish = batch.finish {
-          try db.run(
-            "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_time = ?, lease_until = NULL WHERE id = ?",
-            [.text(finish.status.rawValue), SQLValue(finish.output?.serialized()), SQLValue(finish.error),
-             SQLValue(finish.cause), .double(finish.stopTime), .text(batch.executionId)])
-        }
+    try grouped { db in
+      if let fence = batch.fence { try check(fence, executionId: batch.executionId, in: db) }
+      try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId, in: db)
+      if let finish = batch.finish {
+        try db.run(
+          // The lease ends with the execution (the fence was checked above): releaseLease then writes nothing, and
+          // a transaction that writes nothing costs no sync.
+          "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, stop_time = ?, lease_until = NULL WHERE id = ?",
+          [.text(finish.status.rawValue), SQLValue(finish.output?.serialized()), SQLValue(finish.error),
+           SQLValue(finish.cause), .double(finish.stopTime), .text(batch.executionId)])
       }
     }
   }
