@@ -39,10 +39,7 @@ let package = Package(
     .target(name: "FlowPostgres", dependencies: [
       "FlowCore", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
     ], swiftSettings: settings),
-    .target(name: "FlowExecutor", dependencies: [
-      "FlowCore", "FlowExpressions", "FlowJSONata", "FlowDefinition", .product(name: "Logging", package: "swift-log"),
-      .product(name: "NIOPosix", package: "swift-nio"),
-    ], swiftSettings: settings),
+    .target(name: "FlowExecutor", dependencies: ["FlowCore", "FlowExpressions", "FlowJSONata", "FlowDefinition", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowSteps", dependencies: ["FlowCore", "FlowTraining", .product(name: "Logging", package: "swift-log")], swiftSettings: settings),
     .target(name: "FlowTraining", dependencies: ["FlowCore"], exclude: ["ARTIFACTS.md"], swiftSettings: settings),
     // What both HTTP servers share: the channel handler that guards connections (slow clients, idle ones, the cap).

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowExecutor
 import FlowHTTP
 import Foundation
 import Hummingbird

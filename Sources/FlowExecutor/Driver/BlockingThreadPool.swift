@@ -1,18 +1,19 @@
 import Foundation
 
-/// Threads of the server's own for work that blocks, as a task executor: a task that prefers it
+/// Threads of their own for work that blocks, as a task executor: a task that prefers it
 /// (`Task(executorPreference:)`, `withTaskExecutorPreference`) runs its synchronous parts here instead of on
 /// Swift's cooperative pool.
 ///
 /// Store calls block: a commit waits for the disk, and for the commit before it. The cooperative pool has one
 /// thread per core (two on a small machine), so two executions waiting for a disk sync stall every other task of
-/// the process, the HTTP handlers answering StartExecution included. The server runs executions and its
-/// actions' store calls here, so they wait on threads of their own and the cooperative pool stays free. Threads
+/// the process, the HTTP handlers answering StartExecution included. Executions' store calls (``StoreThreads``)
+/// and `flow server`'s executions and actions run here, so they wait on threads of their own and the cooperative
+/// pool stays free. Threads
 /// start on demand, when a job arrives and none is idle, up to ``maxThreads``, and then stay; the pool lives as
 /// long as the process (tasks refer to their executor unowned).
-final class BlockingThreadPool: TaskExecutor, @unchecked Sendable {
-  /// The pool the server's executions and store calls run on.
-  static let shared = BlockingThreadPool(name: "flow-blocking", maxThreads: 64)
+public final class BlockingThreadPool: TaskExecutor, @unchecked Sendable {
+  /// The pool of the process.
+  public static let shared = BlockingThreadPool(name: "flow-blocking", maxThreads: 64)
 
   let name: String
   let maxThreads: Int
@@ -28,7 +29,7 @@ final class BlockingThreadPool: TaskExecutor, @unchecked Sendable {
     self.maxThreads = max(1, maxThreads)
   }
 
-  func enqueue(_ job: consuming ExecutorJob) {
+  public func enqueue(_ job: consuming ExecutorJob) {
     let job = UnownedJob(job)
     condition.lock()
     jobs.append(job)

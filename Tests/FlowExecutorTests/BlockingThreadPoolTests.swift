@@ -1,8 +1,8 @@
 import Foundation
 import Testing
-@testable import FlowServer
+@testable import FlowExecutor
 
-/// The server's threads for blocking work: tasks that prefer them block there, not on the cooperative pool.
+/// The threads for blocking work: tasks that prefer them block there, not on the cooperative pool.
 @Suite struct BlockingThreadPoolTests {
   /// A barrier for `parties` threads that gives up after 30 s (false) rather than hang the test run.
   final class Barrier: @unchecked Sendable {
