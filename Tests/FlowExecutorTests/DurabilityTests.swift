@@ -50,6 +50,7 @@ import Testing
 
     let final = try await h.executor().run(record.id)
     #expect(final.status == .succeeded)
+    #expect(final == (try h.store.execution(record.id)), "the returned record is the stored one (lease epoch included)")
     #expect(h.calls.count("G1") == 1 && h.calls.count("G2") == 1, "the gates did not run again")
     #expect(h.calls.count("C1") == 1 && h.calls.count("C2") == 1)
   }

@@ -91,6 +91,10 @@ struct ExecutionDriver {
       return (finish, [event], nil, nil)
     }
     try await journal.committed(finishing: finish)
-    return finish.applied(to: record)
+    // As the store now has it: `record` was read before this process took the lease.
+    var ended = finish.applied(to: record)
+    ended.owner = fence.owner
+    ended.leaseEpoch = fence.epoch
+    return ended
   }
 }
