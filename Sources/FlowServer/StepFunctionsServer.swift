@@ -118,10 +118,13 @@ public final class StepFunctionsServer: Sendable {
       let (action, input) = try AWSJSONProtocol.decode(
         target: request.headers[HTTPFields.Element.Name("X-Amz-Target")!], contentType: request.headers[.contentType], body: body)
       // The action's store calls block (a commit waits for the disk): they run on the server's own threads, not
-      // on the cooperative pool that every request's I/O needs (BlockingThreadPool).
-      let output = try await withTaskExecutorPreference(BlockingThreadPool.shared) {
-        () async throws(StepFunctionsError) -> JSONValue in try await service.perform(action, input)
-      }
+      // on the cooperative pool that every request's I/O needs (BlockingThreadPool). A read that never waits is
+      // answered here, saving two thread switches.
+      let output = service.answersInPlace(action)
+        ? try await service.perform(action, input)
+        : try await withTaskExecutorPreference(BlockingThreadPool.shared) {
+          () async throws(StepFunctionsError) -> JSONValue in try await service.perform(action, input)
+        }
       return Self.response(AWSJSONProtocol.encode(output), status: .ok)
     } catch {
       return Self.response(error)

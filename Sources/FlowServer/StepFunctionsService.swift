@@ -100,6 +100,13 @@ public final class StepFunctionsService: Sendable {
     }
   }
 
+  /// Whether `action` is a single read that never waits for a disk or a network: DescribeExecution (the call
+  /// clients poll) on the SQLite store, whose read connection sees the last commit without waiting for one. The
+  /// server answers those on the request's own thread, without a hop to ``BlockingThreadPool``.
+  public func answersInPlace(_ action: String) -> Bool {
+    action == "DescribeExecution" && store is SQLiteStore
+  }
+
   /// Stops starting executions and interrupts the running ones (they stay resumable).
   public func shutdown() async { await runner.shutdown() }
 

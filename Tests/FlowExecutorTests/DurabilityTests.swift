@@ -164,6 +164,27 @@ import Testing
     #expect(done.cause == "stopped by test")
   }
 
+  /// The process's one lease thread (LeaseRenewals) keeps the leases of many running executions: after three
+  /// lease times, every one is still held by this executor and valid, and none of them was interrupted.
+  @Test func manyRunningExecutionsKeepTheirLeases() async throws {
+    let h = try Harness()
+    let flow = h.executor(leaseSeconds: 0.3)
+    let pipeline = try h.pipeline("StartAt: B\nStates: {B: {Type: Task, Resource: \"test:block\", End: true}}")
+    let records = try (0..<20).map { i in try flow.start(pipeline, input: ["name": .string("b\(i)")]) }
+    let runs = records.map { record in Task { try await flow.run(record.id) } }
+    #expect(try await eventually { (0..<20).allSatisfy { h.calls.count("b\($0)") == 1 } })
+    try await Task.sleep(for: .seconds(1))
+    let now = Date().timeIntervalSince1970
+    for record in records {
+      let stored = try #require(try h.store.execution(record.id))
+      #expect(stored.status == .running)
+      #expect(stored.owner == flow.owner)
+      #expect((stored.leaseUntil ?? 0) > now, "the lease of \(record.id) was renewed")
+    }
+    for run in runs { run.cancel() }
+    for run in runs { _ = try? await run.value }
+  }
+
   @Test func aSecondProcessCannotRunALiveExecution() async throws {
     let h = try Harness()
     let first = h.executor()

@@ -112,12 +112,16 @@ struct MultiHostTests {
     doomedProcess.waitUntilExit()
 
     // Another worker takes w1's executions over: when their leases run out (other hosts), or at once (loopback,
-    // where the dead process is on the same machine).
-    var takeover: Double?
+    // where the dead process is on the same machine). The executions w1 still held once it was dead can only change
+    // in another worker's hands: a new owner, or (a taken-over execution may finish between two looks) an end,
+    // which ends the lease and so leaves no owner to see.
+    let deadOnes = try executions(cluster).filter { $0["status"] == "RUNNING" && Self.ownerParts($0)?.last == "w1" }
+      .compactMap { $0["executionId"]?.stringValue }
+    var takeover: Double? = deadOnes.isEmpty ? Date().timeIntervalSince(killed) : nil
     try waitFor(150, every: 0.2) {
       let listed = try executions(cluster)
-      if takeover == nil, listed.contains(where: { owned.contains($0["executionId"]?.stringValue ?? "")
-                                                   && Self.ownerParts($0).map { $0.last != "w1" } == true }) {
+      if takeover == nil, listed.contains(where: { deadOnes.contains($0["executionId"]?.stringValue ?? "")
+                                                   && ($0["status"] != "RUNNING" || Self.ownerParts($0).map { $0.last != "w1" } == true) }) {
         takeover = Date().timeIntervalSince(killed)
       }
       return listed.count == 50 && listed.allSatisfy { $0["status"] == "SUCCEEDED" }

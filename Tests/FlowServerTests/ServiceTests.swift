@@ -71,6 +71,15 @@ import Testing
     return .null
   }
 
+  /// On SQLite only DescribeExecution, a single read on the read connection, is answered on the request's thread;
+  /// every action that writes (or may wait) goes to the blocking pool.
+  @Test func onlyDescribeExecutionIsAnsweredInPlace() {
+    #expect(service.answersInPlace("DescribeExecution"))
+    for action in StepFunctionsService.actions where action != "DescribeExecution" {
+      #expect(!service.answersInPlace(action), "\(action)")
+    }
+  }
+
   @Test func createDescribeUpdateListDelete() async throws {
     let arn = try await create("hello", Self.pass)
     #expect(arn == "arn:aws:states:local:000000000000:stateMachine:hello")

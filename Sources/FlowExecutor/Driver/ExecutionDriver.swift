@@ -12,7 +12,8 @@ struct ExecutionDriver {
   let fence: LeaseFence
 
   private enum Interruption: Error {
-    case timedOut
+    /// At the moment the timeout fired (what the ending is stamped with: the scope may go on a moment more).
+    case timedOut(at: Double)
     case ended(LeaseKeeper.End)
   }
 
@@ -22,9 +23,11 @@ struct ExecutionDriver {
     let (scopes, lastEventId) = try await StoreThreads.run { [record] in
       (try store.scopes(of: record.id), try store.lastEventId(of: record.id))
     }
-    let (ends, endContinuation) = AsyncStream<LeaseKeeper.End>.makeStream()
+    // Whichever comes first ends the run: the top-level scope's end, the lease keeper's (lease lost, stop
+    // requested), the execution's timeout.
+    let (outcomes, firstOutcome) = AsyncStream<Result<Result<JSONValue, StepFailure>, any Error>>.makeStream()
     let keeper = LeaseKeeper(store: store, executionId: record.id, fence: fence, leaseSeconds: options.leaseSeconds) {
-      endContinuation.yield($0)
+      firstOutcome.yield(.failure(Interruption.ended($0)))
     }
     let journal = Journal(executionId: record.id, store: store, fence: fence, lastEventId: lastEventId,
                           autoFlushEvents: options.autoFlushEvents, observer: options.observer,
@@ -37,33 +40,38 @@ struct ExecutionDriver {
     keeper.start()
     defer { keeper.stop() }
 
-    let outcome: Result<Result<JSONValue, StepFailure>, any Error> = await withTaskGroup(of: Result<Result<JSONValue, StepFailure>, any Error>?.self) { group in
+    let outcome = await withTaskGroup(of: Void.self) { group in
       group.addTask {
-        do { return .success(try await ScopeDriver(runtime: runtime).run(machine, commitsItsEnd: false)) } catch { return .failure(error) }
-      }
-      group.addTask {
-        for await end in ends { return .failure(Interruption.ended(end)) }
-        return nil
+        do { firstOutcome.yield(.success(try await ScopeDriver(runtime: runtime).run(machine, commitsItsEnd: false))) } catch {
+          firstOutcome.yield(.failure(error))
+        }
       }
       if let timeout = pipeline.machine.timeoutSeconds {
         group.addTask {
-          do { try await options.clock.sleep(until: record.startTime + Double(timeout)) } catch { return nil }
-          return .failure(Interruption.timedOut)
+          do { try await options.clock.sleep(until: record.startTime + Double(timeout)) } catch { return }
+          firstOutcome.yield(.failure(Interruption.timedOut(at: options.clock.now())))
         }
       }
+      // The stream ends early when this task is cancelled (an interruption): the scope, cancelled with it, stops.
       var first: Result<Result<JSONValue, StepFailure>, any Error>?
-      while first == nil, let next = await group.next() { first = next }
-      endContinuation.finish()
+      for await outcome in outcomes {
+        first = outcome
+        break
+      }
+      firstOutcome.finish()
       group.cancelAll()
       return first ?? .failure(CancellationError())
     }
 
     let ending: ExecutionEnding
+    var endedAt: Double?
     switch outcome {
     case .success(.success(let output)): ending = .succeeded(output)
     case .success(.failure(let failure)): ending = .failed(failure)
     case .failure(let must as ScopeDriver.ExecutionMustFail): ending = .failed(must.failure)
-    case .failure(Interruption.timedOut): ending = .timedOut(seconds: pipeline.machine.timeoutSeconds ?? 0)
+    case .failure(Interruption.timedOut(let at)):
+      ending = .timedOut(seconds: pipeline.machine.timeoutSeconds ?? 0)
+      endedAt = at
     case .failure(Interruption.ended(.stopRequested)):
       let current = try store.execution(record.id)
       ending = .aborted(error: current?.error, cause: current?.cause ?? "Stopped by flow stop")
@@ -84,7 +92,7 @@ struct ExecutionDriver {
       // The store failed: leave the execution resumable, commit nothing more.
       throw ExecutorError("execution \(record.id) stopped without finishing (resume it with `flow resume \(record.id)`): \(error)")
     }
-    let now = options.clock.now()
+    let now = endedAt ?? options.clock.now()
     let finish = journal.transact { next in
       let id = next()
       let (event, finish) = ending.record(after: id - 1, at: now)

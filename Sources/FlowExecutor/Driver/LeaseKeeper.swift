@@ -1,8 +1,9 @@
 import FlowCore
 import Foundation
 
-/// Renews an execution's lease on a thread of its own, so renewal never waits for the executor's tasks to get
-/// CPU (a long Pass/Choice loop or a busy in-process step still renews), and watches for `flow stop`.
+/// Renews an execution's lease, every third of a lease time, on the process's lease thread
+/// (``LeaseRenewals``), so renewal never waits for the executor's tasks to get CPU (a long Pass/Choice loop or a
+/// busy in-process step still renews), and watches for `flow stop`.
 ///
 /// When renewal finds the lease taken over, or a stop requested, it calls `onEnd` once; the executor then stops
 /// performing effects (its next commit would be rejected anyway: commits are fenced).
@@ -19,7 +20,6 @@ final class LeaseKeeper: Sendable {
   private let onEnd: @Sendable (End) -> Void
   private let stopped = Locked(false)
   private let validUntil: Locked<Double>
-  private let wake = DispatchSemaphore(value: 0)
 
   init(store: any ExecutionStore, executionId: String, fence: LeaseFence, leaseSeconds: Double,
        onEnd: @escaping @Sendable (End) -> Void) {
@@ -34,40 +34,39 @@ final class LeaseKeeper: Sendable {
   /// Until when the lease certainly holds (its last renewal plus the lease time).
   var leaseValidUntil: Double { validUntil.value }
 
+  /// How long between renewals.
+  var interval: Double { leaseSeconds / 3 }
+
   func start() {
-    let thread = Thread { [self] in run() }
-    thread.name = "flow-lease-\(executionId.prefix(8))"
-    thread.start()
+    LeaseRenewals.shared.schedule(self, at: Date().timeIntervalSince1970 + interval)
   }
 
   /// Stops renewing (the execution ended here). Does not release the lease.
   func stop() {
     stopped.withLock { $0 = true }
-    wake.signal()
+    LeaseRenewals.shared.cancel(self)
   }
 
-  private func run() {
-    let interval = leaseSeconds / 3
-    while true {
-      _ = wake.wait(timeout: .now() + interval)
-      if stopped.value { return }
-      let now = Date().timeIntervalSince1970
-      do {
-        guard try store.renewLease(executionId, fence: fence, until: now + leaseSeconds) else {
-          let holder = (try? store.execution(executionId))?.owner ?? "another process"
-          end(.leaseLost("the lease of execution \(executionId) was taken over by \(holder) while this process (\(fence.owner)) did not renew it in time"))
-          return
-        }
-        validUntil.withLock { $0 = now + leaseSeconds }
-        if try store.execution(executionId)?.stopRequested == true {
-          end(.stopRequested)
-          return
-        }
-      } catch {
-        // A busy or failing store: try again at the next interval; the lease runs out if this goes on.
-        continue
+  /// Renews the lease once (on the lease thread) and checks for a stop request.
+  /// - Returns: whether to renew again.
+  func renew() -> Bool {
+    if stopped.value { return false }
+    let now = Date().timeIntervalSince1970
+    do {
+      guard try store.renewLease(executionId, fence: fence, until: now + leaseSeconds) else {
+        let holder = (try? store.execution(executionId))?.owner ?? "another process"
+        end(.leaseLost("the lease of execution \(executionId) was taken over by \(holder) while this process (\(fence.owner)) did not renew it in time"))
+        return false
       }
+      validUntil.withLock { $0 = now + leaseSeconds }
+      if try store.execution(executionId)?.stopRequested == true {
+        end(.stopRequested)
+        return false
+      }
+    } catch {
+      // A busy or failing store: try again at the next interval; the lease runs out if this goes on.
     }
+    return !stopped.value
   }
 
   private func end(_ reason: End) {
@@ -76,5 +75,65 @@ final class LeaseKeeper: Sendable {
       return !stopped
     }
     if first { onEnd(reason) }
+  }
+}
+
+/// The process's lease thread: renews every running execution's lease when it falls due (``LeaseKeeper``).
+///
+/// One thread for all of them, started with the first: an execution that ends before its first renewal (most
+/// short ones) costs an entry in a table, not a thread. Renewals run one after another; each is one short store
+/// write.
+final class LeaseRenewals: @unchecked Sendable {
+  static let shared = LeaseRenewals()
+
+  // Every mutable property below is guarded by `condition`.
+  private let condition = NSCondition()
+  private var due: [ObjectIdentifier: (keeper: LeaseKeeper, at: Double)] = [:]
+  private var started = false
+
+  /// Renews `keeper` at `at` (seconds since 1970), then every interval until it says to stop.
+  func schedule(_ keeper: LeaseKeeper, at: Double) {
+    condition.lock()
+    due[ObjectIdentifier(keeper)] = (keeper, at)
+    let start = !started
+    started = true
+    condition.signal()
+    condition.unlock()
+    if start {
+      let thread = Thread { [self] in run() }
+      thread.name = "flow-leases"
+      thread.start()
+    }
+  }
+
+  /// Renews `keeper` no more.
+  func cancel(_ keeper: LeaseKeeper) {
+    condition.lock()
+    due.removeValue(forKey: ObjectIdentifier(keeper))
+    condition.unlock()
+  }
+
+  private func run() {
+    while true {
+      condition.lock()
+      var ready: [LeaseKeeper] = []
+      while ready.isEmpty {
+        let now = Date().timeIntervalSince1970
+        ready = due.values.filter { $0.at <= now }.map(\.keeper)
+        if !ready.isEmpty { break }
+        if let next = due.values.map(\.at).min() {
+          _ = condition.wait(until: Date(timeIntervalSince1970: next))
+        } else {
+          condition.wait()
+        }
+      }
+      for keeper in ready { due.removeValue(forKey: ObjectIdentifier(keeper)) }
+      condition.unlock()
+      for keeper in ready where keeper.renew() {
+        condition.lock()
+        due[ObjectIdentifier(keeper)] = (keeper, Date().timeIntervalSince1970 + keeper.interval)
+        condition.unlock()
+      }
+    }
   }
 }
