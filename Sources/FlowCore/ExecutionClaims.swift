@@ -74,4 +74,8 @@ public enum MapRunChildName {
   /// Distributed Map child.
   public static let topLevelOrMapRunChildSQL =
     "(parent_id IS NULL OR substr(name, 1, length(parent_id) + 1) = parent_id || '/')"
+
+  /// The SQL condition (same text for SQLite and PostgreSQL) that a row of `executions` is not a Distributed Map
+  /// child.
+  public static let notMapRunChildSQL = "NOT (parent_id IS NOT NULL AND substr(name, 1, length(parent_id) + 1) = parent_id || '/')"
 }

@@ -28,10 +28,11 @@ public protocol StateMachineStore: Sendable {
 
   /// The execution of `pipeline` named `name`, if any.
   func execution(pipeline: String, name: String) throws -> ExecutionRecord?
-  /// A page of executions of `pipeline`, newest first (ties by id, descending), optionally of one status only,
-  /// starting after `cursor` (the last execution of the previous page).
-  func executions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int) throws
-    -> [ExecutionRecord]
+  /// A page of executions, newest first (ties by id, descending): of `pipeline` (of every pipeline when nil),
+  /// optionally of one status only, starting after `cursor` (the last execution of the previous page), and without
+  /// Distributed Map children (``MapRunChildName``) when `excludingMapRunChildren`.
+  func executions(pipeline: String?, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int,
+                  excludingMapRunChildren: Bool) throws -> [ExecutionRecord]
 
   /// Publishes the machine's current definition as its next version; when the newest version was published from
   /// the same revision, that version is answered instead. Nil when there is no such machine.
@@ -50,4 +51,13 @@ public protocol StateMachineStore: Sendable {
   func aliases(_ name: String) throws -> [StateMachineAliasRecord]
   /// Replaces an alias's description and routing (nothing happens when it does not exist).
   func updateAlias(_ record: StateMachineAliasRecord) throws
+}
+
+extension StateMachineStore {
+  /// A page of executions of `pipeline`, Distributed Map children included
+  /// (``executions(pipeline:status:after:limit:excludingMapRunChildren:)``).
+  public func executions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int) throws
+    -> [ExecutionRecord] {
+    try executions(pipeline: pipeline, status: status, after: cursor, limit: limit, excludingMapRunChildren: false)
+  }
 }

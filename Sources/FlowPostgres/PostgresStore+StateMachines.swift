@@ -57,10 +57,15 @@ extension PostgresStore: StateMachineStore {
     }
   }
 
-  public func executions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int) throws
-    -> [ExecutionRecord] {
-    var sql = "SELECT \(Self.executionColumns) FROM executions WHERE pipeline = ?"
-    var bindings: [PGValue] = [.text(pipeline)]
+  public func executions(pipeline: String?, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int,
+                         excludingMapRunChildren: Bool) throws -> [ExecutionRecord] {
+    var sql = "SELECT \(Self.executionColumns) FROM executions WHERE true"
+    var bindings: [PGValue] = []
+    if let pipeline {
+      sql += " AND pipeline = ?"
+      bindings.append(.text(pipeline))
+    }
+    if excludingMapRunChildren { sql += " AND " + MapRunChildName.notMapRunChildSQL }
     if let status {
       sql += " AND status = ?"
       bindings.append(.text(status.rawValue))

@@ -93,8 +93,8 @@ extension StepFunctionsService {
     let machine = try existingMachine(arn)
     if try request.string("statusFilter") == "PENDING_REDRIVE" { return ["executions": []] }
     let size = try request.pageSize()
-    let rows = try topLevelExecutions(pipeline: machine.name, status: Self.statusFilter(request),
-                                      after: Self.executionCursor(request), limit: size + 1)
+    let rows = try store.executions(pipeline: machine.name, status: Self.statusFilter(request),
+                                    after: Self.executionCursor(request), limit: size + 1, excludingMapRunChildren: true)
     return executionPage(rows, size: size, stateMachineArn: { _ in arn }, mapRunArn: nil)
   }
 

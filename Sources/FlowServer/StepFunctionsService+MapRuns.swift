@@ -8,30 +8,6 @@ import FlowStore
 /// (``MapRunChildName``); the Map Run's id ends with the first 16 hex digits of SHA-256 of `PARENT/<prefix>`, so a
 /// Map Run ARN names its parent execution and picks its children among the parent's.
 extension StepFunctionsService {
-  /// True for a Distributed Map child (``MapRunChildName``); `flow:pipeline` children are listed as their own
-  /// machine's executions.
-  static func isMapRunChild(_ record: ExecutionRecord) -> Bool {
-    record.parentId.map { MapRunChildName.isChild(record.name, of: $0) } ?? false
-  }
-
-  /// A page of a machine's executions without Distributed Map children: in the query on SQLite, by reading
-  /// further pages on other stores.
-  func topLevelExecutions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int) throws
-    -> [ExecutionRecord] {
-    if let sqlite = store as? SQLiteStore {
-      return try sqlite.executions(pipeline: pipeline, status: status, after: cursor, limit: limit, excludingMapRunChildren: true)
-    }
-    var kept: [ExecutionRecord] = []
-    var position = cursor
-    while kept.count < limit {
-      let rows = try store.executions(pipeline: pipeline, status: status, after: position, limit: limit)
-      kept += rows.filter { !Self.isMapRunChild($0) }
-      guard rows.count == limit, let last = rows.last else { break }
-      position = ExecutionCursor(startTime: last.startTime, id: last.id)
-    }
-    return Array(kept.prefix(limit))
-  }
-
   /// The Map Run ARN the server shows for the executor's own (`arn:flow:states:local:0:mapRun:PIPELINE/RUN-ID`)
   /// in `execution`'s history: ``ResourceNames/mapRun(machine:execution:runId:)``, which ListExecutions resolves.
   func mapRunArn(_ executorArn: String, of execution: ExecutionRecord) -> String {

@@ -66,23 +66,17 @@ extension SQLiteStore: StateMachineStore {
     }
   }
 
-  /// A page of executions of `pipeline`, newest first (ties by id), optionally of one status only, starting
-  /// after `cursor` (the last execution of the previous page).
-  public func executions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int) throws
-    -> [ExecutionRecord] {
-    try executions(pipeline: pipeline, status: status, after: cursor, limit: limit, excludingMapRunChildren: false)
-  }
-
-  /// A pipeline's executions as ``executions(pipeline:status:after:limit:)`` lists them, and without Distributed Map
-  /// children (``MapRunChildName``: `parent_id` set, named `PARENT/…`) when `excludingMapRunChildren`.
+  /// A page of executions, newest first (ties by id), as ``StateMachineStore`` describes it.
   /// - Throws: ``StoreError`` when the store cannot be read.
-  public func executions(pipeline: String, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int,
+  public func executions(pipeline: String?, status: ExecutionStatus?, after cursor: ExecutionCursor?, limit: Int,
                          excludingMapRunChildren: Bool) throws -> [ExecutionRecord] {
-    var sql = "SELECT \(Self.executionColumns) FROM executions WHERE pipeline = ?"
-    var bindings: [SQLValue] = [.text(pipeline)]
-    if excludingMapRunChildren {
-      sql += " AND NOT (parent_id IS NOT NULL AND substr(name, 1, length(parent_id) + 1) = parent_id || '/')"
+    var sql = "SELECT \(Self.executionColumns) FROM executions WHERE 1 = 1"
+    var bindings: [SQLValue] = []
+    if let pipeline {
+      sql += " AND pipeline = ?"
+      bindings.append(.text(pipeline))
     }
+    if excludingMapRunChildren { sql += " AND " + MapRunChildName.notMapRunChildSQL }
     if let status {
       sql += " AND status = ?"
       bindings.append(.text(status.rawValue))

@@ -31,6 +31,18 @@ import Testing
     return (machine, execution, try #require(mapRun))
   }
 
+  /// The console lists executions as ListExecutions does: a parent with more Map Run children than a page holds
+  /// is listed (the children, all newer, do not crowd it out), with or without the pipeline filter.
+  @Test func theConsolesListLeavesMapRunChildrenOut() async throws {
+    let (_, execution, _) = try await runMap(items: Array(0..<230))
+    let console = Console(service: server.service, configuration: StepFunctionsServerConfiguration())
+    for pipeline in ["mapper", nil] {
+      let listed = try console.executions(pipeline: pipeline, status: nil)["executions"]?.arrayValue ?? []
+      #expect(listed.compactMap { $0["name"]?.stringValue } == ["parent"], "\(pipeline ?? "every pipeline"): \(listed.count) listed")
+    }
+    #expect(execution.hasSuffix(":parent"))
+  }
+
   @Test func aMachinesListingLeavesMapRunChildrenOut_andMapRunArnListsThem() async throws {
     let (machine, execution, mapRun) = try await runMap(items: [1, 2, 3])
     #expect(mapRun.hasPrefix("arn:aws:states:local:000000000000:mapRun:mapper/parent:M-"))

@@ -91,6 +91,26 @@ import Testing
     #expect(try store.executions(pipeline: "m", status: .succeeded, after: nil, limit: 10).map(\.id) == ["e0"])
   }
 
+  /// Without Distributed Map children (named `PARENT/…`, with `parent_id` set), in the query: a `flow:pipeline`
+  /// child (another name) stays listed, and so does every pipeline's execution when no pipeline is given.
+  @Test(arguments: Backend.available) func listsExecutionsWithoutMapRunChildren_ofOneOrEveryPipeline(_ backend: Backend) throws {
+    let store = try open(TestStoreLocation(backend))
+    func create(_ id: String, name: String, pipeline: String = "m", parent: String? = nil, at time: Double) throws {
+      try store.create(ExecutionRecord(id: id, name: name, pipeline: pipeline, pipelinePath: "", definition: "{}", input: [:],
+                                       startTime: time, parentId: parent), events: [], scopes: [])
+    }
+    try create("p", name: "parent", at: 1)
+    for i in 0..<3 { try create("c\(i)", name: MapRunChildName.name(parentId: "p", prefix: "M-0", index: i), parent: "p", at: 2 + Double(i)) }
+    try create("nested", name: "nested", pipeline: "other", parent: "p", at: 6)
+    try create("o", name: "o", pipeline: "other", at: 7)
+    #expect(try store.executions(pipeline: "m", status: nil, after: nil, limit: 10).count == 4)
+    #expect(try store.executions(pipeline: "m", status: nil, after: nil, limit: 1, excludingMapRunChildren: true).map(\.id) == ["p"])
+    #expect(try store.executions(pipeline: nil, status: nil, after: nil, limit: 10, excludingMapRunChildren: true).map(\.id)
+            == ["o", "nested", "p"])
+    #expect(try store.executions(pipeline: nil, status: .running, after: ExecutionCursor(startTime: 7, id: "o"), limit: 10,
+                                 excludingMapRunChildren: false).count == 5)
+  }
+
   @Test(arguments: Backend.available) func keepsActivities_byName(_ backend: Backend) throws {
     let store = try open(TestStoreLocation(backend))
     #expect(try store.createActivity(ActivityRecord(name: "b", createdAt: 1)) == ActivityRecord(name: "b", createdAt: 1))

@@ -120,13 +120,9 @@ struct Console: Sendable {
       guard let known = ExecutionStatus(rawValue: status) else { throw ConsoleError("unknown status '\(status)'", status: .badRequest) }
       statusFilter = known
     }
-    let rows: [ExecutionRecord]
-    if let pipeline {
-      rows = try service.store.executions(pipeline: pipeline, status: statusFilter, after: nil, limit: 200)
-    } else {
-      rows = try service.store.executions(limit: 1000).filter { statusFilter == nil || $0.status == statusFilter }
-    }
-    let top = rows.filter { $0.parentId == nil }.prefix(200)
+    // As ListExecutions lists them: without Distributed Map children, which would crowd their parents out.
+    let top = try service.store.executions(pipeline: pipeline, status: statusFilter, after: nil, limit: 200,
+                                           excludingMapRunChildren: true)
     var pipelines = Set((try? service.catalog.all().map(\.name)) ?? [])
     for record in top { pipelines.insert(record.pipeline) }
     return [
