@@ -122,6 +122,10 @@ public struct TaskTokenRecord: Sendable, Equatable {
 /// Everything one durable transition writes, in one transaction.
 public struct CommitBatch: Sendable {
   public var executionId: String
+  /// The execution's record when this batch creates it (its first commit): inserted first, in the same transaction,
+  /// failing with ``StoreError/Code/constraint`` (and writing nothing) when its pipeline has an execution of that
+  /// name already.
+  public var create: ExecutionRecord?
   public var events: [HistoryEvent] = []
   /// Scope records to insert or replace.
   public var scopes: [ScopeRecord] = []
@@ -134,7 +138,7 @@ public struct CommitBatch: Sendable {
 
   public init(executionId: String) { self.executionId = executionId }
 
-  public var isEmpty: Bool { events.isEmpty && scopes.isEmpty && tokens.isEmpty && finish == nil }
+  public var isEmpty: Bool { create == nil && events.isEmpty && scopes.isEmpty && tokens.isEmpty && finish == nil }
 }
 
 /// How an execution ended.

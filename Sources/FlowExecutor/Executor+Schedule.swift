@@ -89,7 +89,7 @@ extension Executor {
 
   private func scheduledExecution(_ pipeline: Pipeline, input: JSONValue, scheduledTime: Date) throws
     -> (record: ExecutionRecord, started: HistoryEvent, root: ScopeRecord) {
-    let built = try newExecution(pipeline, input: input, name: Self.scheduledName(for: scheduledTime), parentId: nil)
+    let built = try prepare(pipeline, input: input, name: Self.scheduledName(for: scheduledTime))
     var started = built.started
     started.flow["scheduledTime"] = .string(scheduledTime.formatted(.iso8601))
     return (built.record, started, built.root)

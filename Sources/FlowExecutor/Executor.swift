@@ -31,22 +31,21 @@ public final class Executor: Sendable {
   /// - Throws: ``ExecutorError`` when the name is taken, the input too large, or the store cannot be written.
   public func start(_ pipeline: Pipeline, input: JSONValue, name: String? = nil, parentId: String? = nil) throws -> ExecutionRecord {
     if let parentId { try checkNesting(under: parentId) }
-    let (record, started, root) = try newExecution(pipeline, input: input, name: name, parentId: parentId)
+    let new = try prepare(pipeline, input: input, name: name, parentId: parentId)
     do {
-      try store.create(record, events: [started], scopes: [root])
+      try store.create(new.record, events: [new.started], scopes: [new.root])
     } catch let error as StoreError {
       throw ExecutorError(error.message)
     }
-    options.observer?(started)
-    return record
+    options.observer?(new.started)
+    return new.record
   }
 
   /// What creating an execution writes — its record (lease held by this executor), `ExecutionStarted` and its
-  /// root scope — built but not stored, so that ``start(_:input:name:parentId:)`` and scheduled starts store it
-  /// each in their own transaction.
+  /// root scope — built but not stored: ``start(_:input:name:parentId:)`` and scheduled starts store it each in
+  /// their own transaction, ``run(new:pipeline:onCreated:)`` with the execution's first commit.
   /// - Throws: ``ExecutorError`` when the input is larger than the payload limit.
-  func newExecution(_ pipeline: Pipeline, input: JSONValue, name: String?, parentId: String?) throws
-    -> (record: ExecutionRecord, started: HistoryEvent, root: ScopeRecord) {
+  public func prepare(_ pipeline: Pipeline, input: JSONValue, name: String? = nil, parentId: String? = nil) throws -> NewExecution {
     let id = UUID().uuidString.lowercased()
     let now = options.clock.now()
     let size = input.serialized().utf8.count
@@ -61,7 +60,7 @@ public final class Executor: Sendable {
                                details: EventDetails.executionStarted(input: input, roleArn: ""))
     let root = ScopeRecord(id: "root", status: .running,
                            position: Position(state: pipeline.machine.startAt, input: input, previousEvent: 1, variables: [:]).json)
-    return (record, started, root)
+    return NewExecution(record: record, started: started, root: root)
   }
 
   /// Runs an execution to its end in this process: a new one from ``start(_:input:name:parentId:)``, or one
@@ -97,6 +96,31 @@ public final class Executor: Sendable {
     return try await run(record, under: fence, pipeline: loaded)
   }
 
+  /// Runs an execution ``prepare(_:input:name:parentId:)`` built and nobody stored yet: its first commit creates
+  /// it (with `ExecutionStarted` and whatever its first transitions queued), so a run whose states need no effect
+  /// before they end, Pass and Choice states, costs one commit instead of two. That commit comes before the first
+  /// effect, at the latest after ``ExecutorOptions/autoFlushEvents`` events or one yield of a long loop of states.
+  ///
+  /// `onCreated` is called once: with nil as soon as that commit landed (the execution exists, durably), or with the
+  /// error that kept it from landing (nothing of the execution exists; a taken name is a ``StoreError`` with code
+  /// ``StoreError/Code/constraint``).
+  /// - Returns: the execution's final record.
+  /// - Throws: ``ExecutorError`` as ``run(_:pipeline:)`` does, or the error `onCreated` got.
+  public func run(new: NewExecution, pipeline: Pipeline, onCreated: @escaping @Sendable ((any Error)?) -> Void) async throws
+    -> ExecutionRecord {
+    let once = CallOnce(onCreated)
+    options.observer?(new.started)
+    do {
+      let ended = try await run(new.record, under: LeaseFence(owner: owner, epoch: new.record.leaseEpoch), pipeline: pipeline,
+                                creating: new, onCreated: once.call)
+      once.call(nil)
+      return ended
+    } catch {
+      once.call(error)
+      throw error
+    }
+  }
+
   /// Runs an execution this process claimed (``ExecutionStore/claimExecutions(owner:limit:until:now:filter:)``)
   /// under the fence the claim took, without acquiring the lease again.
   /// - Returns: the execution's final record.
@@ -107,7 +131,8 @@ public final class Executor: Sendable {
 
   /// Runs `record` under `fence`, which this process holds, to its end (whose commit ends the lease); releases the
   /// lease when it stops without ending.
-  private func run(_ record: ExecutionRecord, under fence: LeaseFence, pipeline loaded: Pipeline?) async throws -> ExecutionRecord {
+  private func run(_ record: ExecutionRecord, under fence: LeaseFence, pipeline loaded: Pipeline?, creating: NewExecution? = nil,
+                   onCreated: (@Sendable ((any Error)?) -> Void)? = nil) async throws -> ExecutionRecord {
     do {
       guard record.status == .running else {
         throw ExecutorError("execution \(record.id) has already finished (\(record.status.rawValue))")
@@ -118,7 +143,8 @@ public final class Executor: Sendable {
       } catch {
         throw ExecutorError("execution \(record.id): its stored definition no longer loads: \(error)")
       }
-      return try await ExecutionDriver(executor: self, record: record, pipeline: pipeline, fence: fence).drive()
+      return try await ExecutionDriver(executor: self, record: record, pipeline: pipeline, fence: fence, creating: creating,
+                                       onCreated: onCreated).drive()
     } catch {
       try? await StoreThreads.run { [store] in try store.releaseLease(record.id, fence: fence) }
       throw error

@@ -5,29 +5,45 @@ import FlowCore
 extension PostgresStore {
   public func create(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord]) throws {
     try transaction { db in
-      let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
-                                [.text(record.pipeline), .text(record.name)])
-      if !exists.isEmpty {
-        throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists", code: .constraint)
-      }
-      try db.run(
-        """
-        INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
-          owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-        """,
-        [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
-         .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
-         .double(record.startTime), PGValue(record.owner), PGValue(record.leaseUntil), PGValue(record.parentId),
-         .int(record.leaseEpoch)])
+      try insert(record, in: db)
       try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
     }
   }
 
+  /// Inserts an execution's row, unless its pipeline has an execution of that name.
+  private func insert(_ record: ExecutionRecord, in db: PGSession) throws {
+    let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
+                              [.text(record.pipeline), .text(record.name)])
+    if !exists.isEmpty {
+      throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists", code: .constraint)
+    }
+    try db.run(
+      """
+      INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
+        owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+      """,
+      [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
+       .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
+       .double(record.startTime), PGValue(record.owner), PGValue(record.leaseUntil), PGValue(record.parentId),
+       .int(record.leaseEpoch)])
+  }
+
   /// One statement, one round trip, outside any transaction of the client's: `flow_commit` locks the execution's
-  /// row, checks the fence and writes the batch, or writes nothing when another process took the lease over.
+  /// row, checks the fence and writes the batch, or writes nothing when another process took the lease over. A
+  /// batch that creates its execution inserts the row first, in one transaction with the commit.
   public func commit(_ batch: CommitBatch) throws {
     guard !batch.isEmpty else { return }
-    let written = try session { db in
+    let written = try batch.create.map { record in
+      try transaction { db in
+        try insert(record, in: db)
+        // The row just inserted carries the fence, so this holds; were it not to, the insert is rolled back too.
+        guard try Self.write(CommitRows(batch), executionId: batch.executionId, fence: batch.fence, in: db) else {
+          throw StoreError("execution \(batch.executionId): its creating commit did not match its own lease; nothing was written",
+                           code: .leaseLost)
+        }
+        return true
+      }
+    } ?? session { db in
       try Self.write(CommitRows(batch), executionId: batch.executionId, fence: batch.fence, in: db)
     }
     guard !written else { return }

@@ -57,16 +57,66 @@ final class ExecutionRunner: Sendable {
     startNext()
   }
 
+  /// Starts a new execution (``Executor/prepare(_:input:name:parentId:)``) and returns once it is stored. With a
+  /// worker free it runs at once, its first commit creating it (``Executor/run(new:pipeline:onCreated:)``: one
+  /// commit fewer); otherwise it is created now and waits its turn.
+  /// - Throws: what kept it from being stored (a ``StoreError`` with code ``StoreError/Code/constraint`` when its
+  ///   name is taken).
+  func start(_ new: NewExecution, pipeline: Pipeline) async throws {
+    try await withCheckedThrowingContinuation { (created: CheckedContinuation<Void, any Error>) in
+      let ranAtOnce = state.withLock { state -> Bool in
+        guard !state.stopped, state.active < workers, state.queue.isEmpty, state.resuming.isEmpty else { return false }
+        state.active += 1
+        let id = new.record.id
+        state.running[id] = Task(executorPreference: BlockingThreadPool.shared) { [self] in
+          let stored = Locked(false)
+          await ExecutionSlots.$current.withValue(Slot(runner: self, id: id)) {
+            await perform(id, stored: { stored.value }) {
+              try await executor.run(new: new, pipeline: pipeline) { error in
+                stored.withLock { $0 = error == nil }
+                if let error { created.resume(throwing: error) } else { created.resume() }
+              }
+            }
+          }
+          finished(id)
+        }
+        return true
+      }
+      guard !ranAtOnce else { return }
+      do {
+        try executor.store.create(new.record, events: [new.started], scopes: [new.root])
+        executor.options.observer?(new.started)
+        created.resume()
+      } catch {
+        return created.resume(throwing: error)
+      }
+      submit(created: new.record, pipeline: pipeline)
+    }
+  }
+
+  /// Runs `body` (one execution's run), logging how it ended when it did not, unless it was never stored (its
+  /// StartExecution answers that).
+  private func perform(_ id: String, stored: () -> Bool = { true }, _ body: () async throws -> ExecutionRecord) async {
+    do {
+      _ = try await body()
+    } catch let error as ExecutorError where error.code == .interrupted {
+      logger.notice("execution \(id) was interrupted by the shutdown; it stays RUNNING and the next flow server resumes it")
+    } catch where !stored() {
+      return
+    } catch {
+      logger.warning("execution \(id) did not finish in this process: \(error)")
+    }
+  }
+
   /// Runs one queued execution to its end.
-  private func run(_ next: Queued) async throws {
+  private func run(_ next: Queued) async throws -> ExecutionRecord {
     if let created = next.created, created.record.owner == executor.owner,
        Date().timeIntervalSince1970 < created.record.startTime + executor.options.leaseSeconds / 2 {
       // Its lease is still ours (nobody may take a lease before it runs out); the lease keeper renews it, and a
       // commit under a lease taken over meanwhile would be refused anyway (commits are fenced).
-      _ = try await executor.run(claimed: created, pipeline: next.pipeline)
-    } else {
-      _ = try await executor.run(next.id, pipeline: next.pipeline)
+      return try await executor.run(claimed: created, pipeline: next.pipeline)
     }
+    return try await executor.run(next.id, pipeline: next.pipeline)
   }
 
   /// How many executions hold a place, wait for an answer, and wait their turn to start.
@@ -87,13 +137,7 @@ final class ExecutionRunner: Sendable {
         let slot = Slot(runner: self, id: next.id)
         // On the server's own threads: an execution's commits block while the disk syncs (BlockingThreadPool).
         state.running[next.id] = Task(executorPreference: BlockingThreadPool.shared) { [self] in
-          do {
-            try await ExecutionSlots.$current.withValue(slot) { try await run(next) }
-          } catch let error as ExecutorError where error.code == .interrupted {
-            logger.notice("execution \(next.id) was interrupted by the shutdown; it stays RUNNING and the next flow server resumes it")
-          } catch {
-            logger.warning("execution \(next.id) did not finish in this process: \(error)")
-          }
+          await ExecutionSlots.$current.withValue(slot) { await perform(next.id) { try await run(next) } }
           finished(next.id)
         }
       }

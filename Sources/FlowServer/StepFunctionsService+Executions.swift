@@ -4,10 +4,11 @@ import FlowStore
 import Foundation
 
 extension StepFunctionsService {
-  /// Starts an execution; it runs in this process as soon as a worker is free. A repeated call with the same
-  /// name and input while the execution runs answers the same execution (AWS's idempotency); a different input,
-  /// or an execution that has ended, is `ExecutionAlreadyExists`.
-  func startExecution(_ request: Request) throws -> JSONValue {
+  /// Starts an execution; it runs in this process as soon as a worker is free, and the answer comes once it is
+  /// stored (with a worker free, by its first commit: ``ExecutionRunner/start(_:pipeline:)``). A repeated call with
+  /// the same name and input while the execution runs answers the same execution (AWS's idempotency); a different
+  /// input, or an execution that has ended, is `ExecutionAlreadyExists`.
+  func startExecution(_ request: Request) async throws -> JSONValue {
     let arn = try request.required("stateMachineArn")
     let (machine, pipeline) = try startTarget(arn)
     let name = try request.string("name") ?? UUID().uuidString.lowercased()
@@ -21,16 +22,18 @@ extension StepFunctionsService {
       return ["executionArn": .string(executionArn), "startDate": Self.timestamp(existing.startTime)]
     }
     if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
-    let record: ExecutionRecord
-    do {
-      record = try executor.start(pipeline, input: input, name: name)
-    } catch let error as ExecutorError {
-      // Another request may have started the same name in between.
-      if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
+    let new: NewExecution
+    do { new = try executor.prepare(pipeline, input: input, name: name) } catch let error as ExecutorError {
       throw StepFunctionsError("InvalidExecutionInput", error.message)
     }
-    runner.submit(created: record, pipeline: pipeline)
-    return ["executionArn": .string(executionArn), "startDate": Self.timestamp(record.startTime)]
+    do {
+      try await runner.start(new, pipeline: pipeline)
+    } catch let error as StoreError where error.code == .constraint {
+      // Another request started the same name in between.
+      if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
+      throw error
+    }
+    return ["executionArn": .string(executionArn), "startDate": Self.timestamp(new.record.startTime)]
   }
 
   /// The input text parsed, merged over the pipeline's `Flow.Parameters` defaults as `flow run` does.
@@ -222,7 +225,7 @@ extension StepFunctionsService {
   /// Starts an execution and answers when it has ended, in AWS's StartSyncExecution shape (status SUCCEEDED,
   /// FAILED or TIMED_OUT; an execution stopped meanwhile reports FAILED as AWS's sync API has no ABORTED).
   func startSyncExecution(_ request: Request) async throws -> JSONValue {
-    let started = try startExecution(request)
+    let started = try await startExecution(request)
     guard let arn = started["executionArn"]?.stringValue else { throw StepFunctionsError.internalFailure("no execution ARN") }
     var record = try existingExecution(arn)
     while !record.status.isFinal {

@@ -53,7 +53,7 @@ public final class StepFunctionsService: Sendable {
     "DeleteStateMachine": { try $0.deleteStateMachine($1) },
     "UpdateStateMachine": { try $0.updateStateMachine($1) },
     "ValidateStateMachineDefinition": { try $0.validateStateMachineDefinition($1) },
-    "StartExecution": { try $0.startExecution($1) },
+    "StartExecution": { try await $0.startExecution($1) },
     "DescribeExecution": { try $0.describeExecution($1) },
     "DescribeStateMachineForExecution": { try $0.describeStateMachineForExecution($1) },
     "ListExecutions": { try $0.listExecutions($1) },

@@ -125,27 +125,33 @@ public final class SQLiteStore: ExecutionStore, Sendable {
 
   public func create(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord]) throws {
     try grouped { db in
-      let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
-                                [.text(record.pipeline), .text(record.name)]) { _ in true }
-      if !exists.isEmpty {
-        throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists", code: .constraint)
-      }
-      try db.run(
-        """
-        INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
-          owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-        """,
-        [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
-         .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
-         .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId),
-         .int(record.leaseEpoch)])
+      try insert(record, in: db)
       try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
     }
+  }
+
+  /// Inserts an execution's row, unless its pipeline has an execution of that name.
+  private func insert(_ record: ExecutionRecord, in db: SQLiteConnection) throws {
+    let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
+                              [.text(record.pipeline), .text(record.name)]) { _ in true }
+    if !exists.isEmpty {
+      throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists", code: .constraint)
+    }
+    try db.run(
+      """
+      INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
+        owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+      """,
+      [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
+       .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
+       .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId),
+       .int(record.leaseEpoch)])
   }
 
   public func commit(_ batch: CommitBatch) throws {
     guard !batch.isEmpty else { return }
     try grouped { db in
+      if let record = batch.create { try insert(record, in: db) }
       if let fence = batch.fence { try check(fence, executionId: batch.executionId, in: db) }
       try write(events: batch.events, scopes: batch.scopes, tokens: batch.tokens, executionId: batch.executionId, in: db)
       if let finish = batch.finish {

@@ -16,7 +16,14 @@ public final class InMemoryStore: ExecutionStore, Sendable {
   }
   public func commit(_ batch: CommitBatch) throws {
     guard !batch.isEmpty else { return }
-    try tables.withLock { try $0.commit(batch) }
+    try tables.withLock { tables in
+      guard let record = batch.create else { return try tables.commit(batch) }
+      // Both or neither: the creation and the commit change a copy, kept only when both succeed.
+      var next = tables
+      try next.create(record, events: [], scopes: [])
+      try next.commit(batch)
+      tables = next
+    }
   }
   public func execution(_ id: String) throws -> ExecutionRecord? { try tables.withLock { try $0.execution(id) } }
   public func executions(limit: Int) throws -> [ExecutionRecord] { tables.withLock { $0.executions(limit: limit) } }

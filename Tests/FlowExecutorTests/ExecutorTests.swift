@@ -287,4 +287,56 @@ import Testing
     // 20 task starts, and the final commit with the execution's end.
     #expect(h.store.commits - before == 21)
   }
+
+  /// A new execution run without being stored first (``Executor/run(new:pipeline:onCreated:)``) is created by its
+  /// first commit: for Pass and Choice states only, that is its one commit, carrying its whole history and its end.
+  @Test func aNewExecutionOfPassStatesCostsOneCommit_whichCreatesIt() async throws {
+    let h = try Harness()
+    let flow = h.executor()
+    let pipeline = try h.pipeline("""
+      StartAt: A
+      States:
+        A: {Type: Pass, Result: 1, ResultPath: $.a, Next: B}
+        B: {Type: Choice, Choices: [{Variable: $.a, NumericEquals: 1, Next: C}]}
+        C: {Type: Pass, Result: 3, ResultPath: $.c, End: true}
+      """)
+    let new = try flow.prepare(pipeline, input: [:], name: "once")
+    #expect(try h.store.execution(new.record.id) == nil)
+    let reports = Locked<[String]>([])
+    let done = try await flow.run(new: new, pipeline: pipeline) { error in
+      reports.withLock { $0.append(error.map { "\($0)" } ?? "created") }
+    }
+    #expect(reports.value == ["created"])
+    #expect(h.store.commits == 1)
+    #expect(done.status == .succeeded)
+    #expect(done.output == ["a": 1, "c": 3])
+    #expect(try h.store.execution(new.record.id) == done)
+    #expect(try h.events(done.id).map(\.type).first == .executionStarted)
+    #expect(try h.events(done.id).last?.type == .executionSucceeded)
+  }
+
+  /// Nothing acts before the creating commit lands: a Task state first commits the new execution, then runs; a
+  /// second new execution of the same name is refused by that commit, reported to `onCreated`, and never runs.
+  @Test func aNewExecutionIsStoredBeforeItsFirstStep_andATakenNameRunsNothing() async throws {
+    let h = try Harness()
+    let flow = h.executor()
+    let pipeline = try h.pipeline("StartAt: T\nStates: {T: {Type: Task, Resource: \"test:count\", Parameters: {name: t}, End: true}}")
+    let first = try flow.prepare(pipeline, input: [:], name: "twin")
+    let createdBeforeTheStep = Locked<Bool?>(nil)
+    let done = try await flow.run(new: first, pipeline: pipeline) { error in
+      createdBeforeTheStep.withLock { $0 = error == nil && h.calls.count("t") == 0 }
+    }
+    #expect(createdBeforeTheStep.value == true)
+    #expect(done.status == .succeeded)
+    #expect(h.calls.count("t") == 1)
+
+    let second = try flow.prepare(pipeline, input: [:], name: "twin")
+    let refusal = Locked<(any Error)?>(nil)
+    await #expect(throws: (any Error).self) {
+      _ = try await flow.run(new: second, pipeline: pipeline) { error in refusal.withLock { $0 = error } }
+    }
+    #expect((refusal.value as? StoreError)?.code == .constraint)
+    #expect(try h.store.execution(second.record.id) == nil)
+    #expect(h.calls.count("t") == 1)
+  }
 }

@@ -80,6 +80,18 @@ import Testing
     }
   }
 
+  /// With a worker free, StartExecution runs the new execution at once and its first commit creates it: a machine
+  /// of Pass states costs one SQLite transaction, and it has ended when StartExecution answers.
+  @Test func startingAMachineOfPassStatesCostsOneTransaction() async throws {
+    let arn = try await create("passes", #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","End":true}}}"#)
+    let before = store.groupCommitCounts.groups
+    let started = try await call("StartExecution", ["stateMachineArn": .string(arn), "input": #"{"x":1}"#])
+    #expect(store.groupCommitCounts.groups - before == 1)
+    let described = try await call("DescribeExecution", ["executionArn": try #require(started["executionArn"])])
+    #expect(described["status"] == "SUCCEEDED")
+    #expect(described["output"] == #"{"x":1}"#)
+  }
+
   @Test func createDescribeUpdateListDelete() async throws {
     let arn = try await create("hello", Self.pass)
     #expect(arn == "arn:aws:states:local:000000000000:stateMachine:hello")

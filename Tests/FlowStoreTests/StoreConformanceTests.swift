@@ -137,6 +137,38 @@ import Testing
     #expect(try store.execution(r.id) == ended)
   }
 
+  /// A batch that creates its execution (its first commit) writes the row and everything it carries at once, even
+  /// its ending; one whose name is taken fails with a constraint error and writes nothing at all.
+  @Test(arguments: Kind.available) func aCreatingCommitWritesTheExecutionWithItsBatch_orNothingWhenTheNameIsTaken(_ kind: Kind) throws {
+    let store = try store(kind)
+    let r = record(name: "once", lease: 5_000)
+    var first = CommitBatch(executionId: r.id)
+    first.create = r
+    first.events = [HistoryEvent(id: 1, previousId: 0, type: .executionStarted, timestamp: 100),
+                    HistoryEvent(id: 2, previousId: 1, type: .executionSucceeded, timestamp: 101)]
+    first.scopes = [ScopeRecord(id: "root", status: .succeeded, position: [:], result: 2)]
+    first.finish = ExecutionFinish(status: .succeeded, output: 2, stopTime: 101)
+    first.fence = LeaseFence(owner: "me", epoch: 1)
+    try store.commit(first)
+    let created = try #require(try store.execution(r.id))
+    #expect(created.status == .succeeded)
+    #expect(created.output == 2)
+    #expect(created.input == ["a": 1])
+    #expect(try store.events(of: r.id, after: 0).map(\.type) == [.executionStarted, .executionSucceeded])
+    #expect(try store.scopes(of: r.id).map(\.result) == [2])
+
+    let twin = record(name: "once", lease: 5_000)
+    var second = CommitBatch(executionId: twin.id)
+    second.create = twin
+    second.events = [HistoryEvent(id: 1, previousId: 0, type: .executionStarted, timestamp: 100)]
+    second.scopes = [ScopeRecord(id: "root", status: .running, position: [:])]
+    second.fence = LeaseFence(owner: "me", epoch: 1)
+    #expect { try store.commit(second) } throws: { ($0 as? StoreError)?.code == .constraint }
+    #expect(try store.execution(twin.id) == nil)
+    #expect(try store.events(of: twin.id, after: 0).isEmpty)
+    #expect(try store.scopes(of: twin.id).isEmpty)
+  }
+
   /// Fencing: a commit made under a lease that was taken over is rejected and writes nothing.
   @Test(arguments: Kind.available) func aCommitUnderALostLeaseIsRejected_andWritesNothing(_ kind: Kind) throws {
     let store = try store(kind)

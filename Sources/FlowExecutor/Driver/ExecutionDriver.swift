@@ -10,6 +10,9 @@ struct ExecutionDriver {
   let record: ExecutionRecord
   let pipeline: Pipeline
   let fence: LeaseFence
+  /// Set for an execution not yet stored: its first commit creates it, and tells `onCreated` how that went.
+  var creating: NewExecution?
+  var onCreated: (@Sendable ((any Error)?) -> Void)?
 
   private enum Interruption: Error {
     /// At the moment the timeout fired (what the ending is stamped with: the scope may go on a moment more).
@@ -20,8 +23,11 @@ struct ExecutionDriver {
   func drive() async throws -> ExecutionRecord {
     let store = executor.store
     let options = executor.options
-    let (scopes, lastEventId) = try await StoreThreads.run { [record] in
-      (try store.scopes(of: record.id), try store.lastEventId(of: record.id))
+    var (scopes, lastEventId) = ([creating?.root].compactMap { $0 }, creating?.started.id ?? 0)
+    if creating == nil {
+      (scopes, lastEventId) = try await StoreThreads.run { [record] in
+        (try store.scopes(of: record.id), try store.lastEventId(of: record.id))
+      }
     }
     // Whichever comes first ends the run: the top-level scope's end, the lease keeper's (lease lost, stop
     // requested), the execution's timeout.
@@ -29,15 +35,20 @@ struct ExecutionDriver {
     let keeper = LeaseKeeper(store: store, executionId: record.id, fence: fence, leaseSeconds: options.leaseSeconds) {
       firstOutcome.yield(.failure(Interruption.ended($0)))
     }
+    // The lease of an execution not yet stored is renewed from its creation on.
     let journal = Journal(executionId: record.id, store: store, fence: fence, lastEventId: lastEventId,
                           autoFlushEvents: options.autoFlushEvents, observer: options.observer,
-                          busyDeadline: { keeper.leaseValidUntil - 1 })
+                          busyDeadline: { keeper.leaseValidUntil - 1 },
+                          creating: creating, onCreated: { [onCreated] error in
+                            if error == nil { keeper.start() }
+                            onCreated?(error)
+                          })
     let runtime = ExecutionRuntime(record: record, pipeline: pipeline, journal: journal, store: store, steps: executor.steps,
                                    options: options, executor: executor, storedScopes: Dictionary(scopes.map { ($0.id, $0) }) { $1 })
     guard let root = runtime.storedScopes["root"] else { throw ExecutorError("execution \(record.id) has no stored progress") }
     let machine = ScopeMachine(machine: pipeline.machine, scopeId: "root", execution: runtime.context,
                                position: try Position(json: root.position))
-    keeper.start()
+    if creating == nil { keeper.start() }
     defer { keeper.stop() }
 
     let outcome = await withTaskGroup(of: Void.self) { group in

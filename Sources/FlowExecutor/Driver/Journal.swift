@@ -21,6 +21,9 @@ final class Journal: Sendable {
   private let autoFlushEvents: Int
   /// Until when the store may keep us waiting on its write lock (the lease's end, minus a margin).
   private let busyDeadline: @Sendable () -> Double
+  /// Called with nil once the commit that creates the execution landed, or with the error of that commit (a
+  /// journal that creates its execution).
+  private let onCreated: (@Sendable ((any Error)?) -> Void)?
 
   /// What is queued and not yet committed, and how far commits got.
   private struct Queue {
@@ -35,17 +38,31 @@ final class Journal: Sendable {
   /// Held across a store commit so that batches reach the store in order. Nobody awaits while holding a lock.
   private let commitOrder = Locked(())
 
+  /// - Parameter creating: an execution not yet stored: the first commit creates it, with its `ExecutionStarted`
+  ///   event and root scope, and tells `onCreated` how that went.
   init(executionId: String, store: any ExecutionStore, fence: LeaseFence, lastEventId: Int, autoFlushEvents: Int,
-       observer: (@Sendable (HistoryEvent) -> Void)?, busyDeadline: @escaping @Sendable () -> Double) {
+       observer: (@Sendable (HistoryEvent) -> Void)?, busyDeadline: @escaping @Sendable () -> Double,
+       creating: NewExecution? = nil, onCreated: (@Sendable ((any Error)?) -> Void)? = nil) {
     self.executionId = executionId
     self.store = store
     self.fence = fence
     self.autoFlushEvents = autoFlushEvents
     self.observer = observer
     self.busyDeadline = busyDeadline
-    queue = Locked(Queue(pending: CommitBatch(executionId: executionId)))
+    self.onCreated = onCreated
+    var queue = Queue(pending: CommitBatch(executionId: executionId))
+    if let creating {
+      queue.pending.create = creating.record
+      queue.pending.events = [creating.started]
+      queue.scopes[creating.root.id] = creating.root
+      queue.queued = 1
+    }
+    self.queue = Locked(queue)
     nextEventId = Atomic(lastEventId + 1)
   }
+
+  /// True until the commit that creates the execution has landed (for a journal that creates it).
+  var creates: Bool { queue.withLock { $0.pending.create != nil } }
 
   /// The id of the last event handed out.
   var lastEventId: Int { queue.withLock { _ in nextEventId.load(ordering: .relaxed) - 1 } }
@@ -88,8 +105,10 @@ final class Journal: Sendable {
       do {
         try commitWaitingOutBusy(batch)
       } catch {
+        if batch.create != nil { onCreated?(error) }
         // Put the batch back so that a later commit retries it rather than losing it.
         queue.withLock { queue in
+          if let create = batch.create { queue.pending.create = create }
           queue.pending.events.insert(contentsOf: batch.events, at: 0)
           queue.pending.tokens.insert(contentsOf: batch.tokens, at: 0)
           for scope in batch.scopes where queue.scopes[scope.id] == nil { queue.scopes[scope.id] = scope }
@@ -97,6 +116,7 @@ final class Journal: Sendable {
         throw error
       }
       queue.withLock { $0.committed = max($0.committed, upTo) }
+      if batch.create != nil { onCreated?(nil) }
     }
   }
 

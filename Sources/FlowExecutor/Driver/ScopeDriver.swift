@@ -39,6 +39,8 @@ struct ScopeDriver: Sendable {
       switch effect {
       case .yield:
         signal = .proceed
+        // A new execution exists once committed: a long loop of states does not keep its creator waiting.
+        if journal.creates { try await journal.committed() }
         await Task.yield()
       case .finished(let result):
         if outcomeSinceCommit && commitsItsEnd { try await journal.committed() }
@@ -56,8 +58,10 @@ struct ScopeDriver: Sendable {
         try await journal.committed()
         signal = try await TaskInvocation.awaitAnswer(token, deadline: deadline, heartbeat: heartbeat, runtime: runtime)
       case .readItems(let read):
+        if journal.creates { try await journal.committed() }
         signal = .itemsRead(readItems(read, machine))
       case .runChildren(let batch):
+        if journal.creates { try await journal.committed() }
         signal = .childrenFinished(try await runChildren(batch, parent: machine))
       case .runMapRun(let run):
         // Committed first: the children's names and MapRunStarted are durable before any child exists.
