@@ -63,8 +63,8 @@ final class ExecutionRunner: Sendable {
   /// - Throws: what kept it from being stored (a ``StoreError`` with code ``StoreError/Code/constraint`` when its
   ///   name is taken).
   func start(_ new: NewExecution, pipeline: Pipeline) async throws {
-    try await withCheckedThrowingContinuation { (created: CheckedContinuation<Void, any Error>) in
-      let ranAtOnce = state.withLock { state -> Bool in
+    let ranAtOnce = try await withCheckedThrowingContinuation { (created: CheckedContinuation<Bool, any Error>) in
+      let taken = state.withLock { state -> Bool in
         guard !state.stopped, state.active < workers, state.queue.isEmpty, state.resuming.isEmpty else { return false }
         state.active += 1
         let id = new.record.id
@@ -74,7 +74,7 @@ final class ExecutionRunner: Sendable {
             await perform(id, stored: { stored.value }) {
               try await executor.run(new: new, pipeline: pipeline) { error in
                 stored.withLock { $0 = error == nil }
-                if let error { created.resume(throwing: error) } else { created.resume() }
+                if let error { created.resume(throwing: error) } else { created.resume(returning: true) }
               }
             }
           }
@@ -82,16 +82,12 @@ final class ExecutionRunner: Sendable {
         }
         return true
       }
-      guard !ranAtOnce else { return }
-      do {
-        try executor.store.create(new.record, events: [new.started], scopes: [new.root])
-        executor.options.observer?(new.started)
-        created.resume()
-      } catch {
-        return created.resume(throwing: error)
-      }
-      submit(created: new.record, pipeline: pipeline)
+      if !taken { created.resume(returning: false) }
     }
+    guard !ranAtOnce else { return }
+    try await StoreThreads.run { [executor] in try executor.store.create(new.record, events: [new.started], scopes: [new.root]) }
+    executor.options.observer?(new.started)
+    submit(created: new.record, pipeline: pipeline)
   }
 
   /// Runs `body` (one execution's run), logging how it ended when it did not, unless it was never stored (its

@@ -11,7 +11,8 @@ extension StepFunctionsService {
   func startExecution(_ request: Request) async throws -> JSONValue {
     let arn = try request.required("stateMachineArn")
     let (machine, pipeline) = try startTarget(arn)
-    let name = try request.string("name") ?? UUID().uuidString.lowercased()
+    let given = try request.string("name")
+    let name = given ?? UUID().uuidString.lowercased()
     guard ResourceNames.isValidName(name) else { throw StepFunctionsError("InvalidName", "Invalid Name: '\(name)'") }
     let input = try Self.executionInput(request.string("input"), defaults: pipeline.parameters)
     let executionArn = names.execution(machine: machine.name, name: name)
@@ -21,7 +22,8 @@ extension StepFunctionsService {
       }
       return ["executionArn": .string(executionArn), "startDate": Self.timestamp(existing.startTime)]
     }
-    if let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
+    // A name of the caller's may be taken (the creating commit checks again); a generated one is not.
+    if given != nil, let existing = try store.execution(pipeline: machine.name, name: name) { return try same(existing) }
     let new: NewExecution
     do { new = try executor.prepare(pipeline, input: input, name: name) } catch let error as ExecutorError {
       throw StepFunctionsError("InvalidExecutionInput", error.message)

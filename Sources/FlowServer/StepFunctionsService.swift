@@ -100,11 +100,13 @@ public final class StepFunctionsService: Sendable {
     }
   }
 
-  /// Whether `action` is a single read that never waits for a disk or a network: DescribeExecution (the call
-  /// clients poll) on the SQLite store, whose read connection sees the last commit without waiting for one. The
-  /// server answers those on the request's own thread, without a hop to ``BlockingThreadPool``.
+  /// Whether `action` never blocks its thread on a disk sync or a network, so the server answers it on the
+  /// request's own thread, without a hop to ``BlockingThreadPool``. On the SQLite store, whose read connection sees
+  /// the last commit without waiting for one: DescribeExecution (the call clients poll), a single read; and
+  /// StartExecution, whose reads are single reads and whose commits wait on other threads (the new execution's
+  /// own, or ``StoreThreads``) while the request's task is suspended.
   public func answersInPlace(_ action: String) -> Bool {
-    action == "DescribeExecution" && store is SQLiteStore
+    (action == "DescribeExecution" || action == "StartExecution") && store is SQLiteStore
   }
 
   /// Stops starting executions and interrupts the running ones (they stay resumable).

@@ -71,12 +71,12 @@ import Testing
     return .null
   }
 
-  /// On SQLite only DescribeExecution, a single read on the read connection, is answered on the request's thread;
-  /// every action that writes (or may wait) goes to the blocking pool.
-  @Test func onlyDescribeExecutionIsAnsweredInPlace() {
-    #expect(service.answersInPlace("DescribeExecution"))
-    for action in StepFunctionsService.actions where action != "DescribeExecution" {
-      #expect(!service.answersInPlace(action), "\(action)")
+  /// On SQLite only DescribeExecution (a single read on the read connection) and StartExecution (whose commits
+  /// wait on other threads) are answered on the request's thread; every other action goes to the blocking pool.
+  @Test func onlyDescribeAndStartExecutionAreAnsweredInPlace() {
+    let inPlace: Set = ["DescribeExecution", "StartExecution"]
+    for action in StepFunctionsService.actions {
+      #expect(service.answersInPlace(action) == inPlace.contains(action), "\(action)")
     }
   }
 
