@@ -90,6 +90,9 @@ final class LeaseRenewals: @unchecked Sendable {
   private let condition = NSCondition()
   private var due: [ObjectIdentifier: (keeper: LeaseKeeper, at: Double)] = [:]
   private var started = false
+  /// Until when the thread sleeps (infinity: until woken); nil while it is awake, when it looks at `due` before it
+  /// sleeps again, so a renewal scheduled meanwhile needs no wake-up.
+  private var sleepingUntil: Double?
 
   /// Renews `keeper` at `at` (seconds since 1970), then every interval until it says to stop.
   func schedule(_ keeper: LeaseKeeper, at: Double) {
@@ -97,7 +100,7 @@ final class LeaseRenewals: @unchecked Sendable {
     due[ObjectIdentifier(keeper)] = (keeper, at)
     let start = !started
     started = true
-    condition.signal()
+    if let sleepingUntil, at < sleepingUntil { condition.signal() }
     condition.unlock()
     if start {
       let thread = Thread { [self] in run() }
@@ -121,11 +124,10 @@ final class LeaseRenewals: @unchecked Sendable {
         let now = Date().timeIntervalSince1970
         ready = due.values.filter { $0.at <= now }.map(\.keeper)
         if !ready.isEmpty { break }
-        if let next = due.values.map(\.at).min() {
-          _ = condition.wait(until: Date(timeIntervalSince1970: next))
-        } else {
-          condition.wait()
-        }
+        let next = due.values.map(\.at).min()
+        sleepingUntil = next ?? .infinity
+        if let next { _ = condition.wait(until: Date(timeIntervalSince1970: next)) } else { condition.wait() }
+        sleepingUntil = nil
       }
       for keeper in ready { due.removeValue(forKey: ObjectIdentifier(keeper)) }
       condition.unlock()
