@@ -10,8 +10,9 @@ extension PostgresStore {
     }
   }
 
-  /// Inserts an execution's row, unless its pipeline has an execution of that name.
-  private func insert(_ record: ExecutionRecord, in db: PGSession) throws {
+  /// Inserts an execution's row (a scheduled run's with its slot), unless its pipeline has an execution of that
+  /// name.
+  func insert(_ record: ExecutionRecord, scheduledTime: Double? = nil, in db: PGSession) throws {
     let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
                               [.text(record.pipeline), .text(record.name)])
     if !exists.isEmpty {
@@ -20,12 +21,12 @@ extension PostgresStore {
     try db.run(
       """
       INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
-        owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+        owner, lease_until, parent_id, lease_epoch, scheduled_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
       """,
       [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
        .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
        .double(record.startTime), PGValue(record.owner), PGValue(record.leaseUntil), PGValue(record.parentId),
-       .int(record.leaseEpoch)])
+       .int(record.leaseEpoch), PGValue(scheduledTime)])
   }
 
   /// One statement, one round trip, outside any transaction of the client's: `flow_commit` locks the execution's

@@ -22,6 +22,8 @@ public final class StepFunctionsService: Sendable {
   /// How long GetActivityTask waits for a task (60 s, as AWS), and how often it looks in the store meanwhile.
   let activityPollSeconds: Double
   let activityPollInterval: Double
+  /// The store's reads never wait for a commit (SQLite's read connection): ``answersInPlace(_:)``.
+  private let readsInPlace: Bool
 
   /// - Parameters:
   ///   - pipelinesDirectory: a folder whose pipeline files appear as state machines named by their `Flow.Name`.
@@ -30,6 +32,7 @@ public final class StepFunctionsService: Sendable {
               names: ResourceNames = ResourceNames(), workers: Int = 4, logger: Logger = Logger(label: "flow.server"),
               activityPollSeconds: Double = 60, activityPollInterval: Double = 0.05) {
     self.store = store
+    readsInPlace = store is SQLiteStore
     self.activityPollSeconds = activityPollSeconds
     self.activityPollInterval = activityPollInterval
     // Unmapped activity ARNs are durable activity tasks (the executor needs ExecutorOptions.activityScheduler).
@@ -106,7 +109,7 @@ public final class StepFunctionsService: Sendable {
   /// StartExecution, whose reads are single reads and whose commits wait on other threads (the new execution's
   /// own, or ``StoreThreads``) while the request's task is suspended.
   public func answersInPlace(_ action: String) -> Bool {
-    (action == "DescribeExecution" || action == "StartExecution") && store is SQLiteStore
+    readsInPlace && (action == "DescribeExecution" || action == "StartExecution")
   }
 
   /// Stops starting executions and interrupts the running ones (they stay resumable).

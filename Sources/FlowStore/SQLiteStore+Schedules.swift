@@ -17,7 +17,8 @@ extension SQLiteStore: ScheduleStore {
           try Self.insertFire(record.pipeline, scheduledTime, ifBusy, executionId: nil, firedAt: firedAt, in: db)
           return ifBusy
         }
-        try insertScheduledExecution(record, events: events, scopes: scopes, scheduledTime: scheduledTime, in: db)
+        try insert(record, scheduledTime: scheduledTime, in: db)
+        try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
         try Self.insertFire(record.pipeline, scheduledTime, .started, executionId: record.id, firedAt: firedAt, in: db)
         return .started
       }
@@ -43,7 +44,8 @@ extension SQLiteStore: ScheduleStore {
           "SELECT MIN(scheduled_time) FROM schedule_fires WHERE pipeline = ? AND action = 'queued'",
           [.text(record.pipeline)]) { $0.optionalDouble(0) }.first ?? nil
         guard oldest == scheduledTime, try !Self.hasRunning(record.pipeline, in: db) else { return false }
-        try insertScheduledExecution(record, events: events, scopes: scopes, scheduledTime: scheduledTime, in: db)
+        try insert(record, scheduledTime: scheduledTime, in: db)
+        try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
         try db.run(
           "UPDATE schedule_fires SET action = 'started', execution_id = ? WHERE pipeline = ? AND scheduled_time = ?",
           [.text(record.id), .text(record.pipeline), .double(scheduledTime)])
@@ -161,24 +163,5 @@ extension SQLiteStore: ScheduleStore {
     try db.run(
       "INSERT INTO schedule_fires (pipeline, scheduled_time, action, execution_id, fired_at) VALUES (?,?,?,?,?)",
       [.text(pipeline), .double(time), .text(action.rawValue), SQLValue(executionId), .double(firedAt)])
-  }
-
-  private func insertScheduledExecution(_ record: ExecutionRecord, events: [HistoryEvent], scopes: [ScopeRecord],
-                                        scheduledTime: Double, in db: SQLiteConnection) throws {
-    let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
-                              [.text(record.pipeline), .text(record.name)]) { _ in true }
-    if !exists.isEmpty {
-      throw StoreError("an execution named '\(record.name)' of pipeline '\(record.pipeline)' already exists")
-    }
-    try db.run(
-      """
-      INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
-        owner, lease_until, parent_id, scheduled_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
-      """,
-      [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
-       .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
-       .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId),
-       .double(scheduledTime)])
-    try write(events: events, scopes: scopes, tokens: [], executionId: record.id, in: db)
   }
 }

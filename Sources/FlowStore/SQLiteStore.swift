@@ -130,8 +130,9 @@ public final class SQLiteStore: ExecutionStore, Sendable {
     }
   }
 
-  /// Inserts an execution's row, unless its pipeline has an execution of that name.
-  private func insert(_ record: ExecutionRecord, in db: SQLiteConnection) throws {
+  /// Inserts an execution's row (a scheduled run's with its slot), unless its pipeline has an execution of that
+  /// name.
+  func insert(_ record: ExecutionRecord, scheduledTime: Double? = nil, in db: SQLiteConnection) throws {
     let exists = try db.query("SELECT 1 FROM executions WHERE pipeline = ? AND name = ?",
                               [.text(record.pipeline), .text(record.name)]) { _ in true }
     if !exists.isEmpty {
@@ -140,12 +141,12 @@ public final class SQLiteStore: ExecutionStore, Sendable {
     try db.run(
       """
       INSERT INTO executions (id, name, pipeline, pipeline_path, definition, status, input, start_time,
-        owner, lease_until, parent_id, lease_epoch) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)
+        owner, lease_until, parent_id, lease_epoch, scheduled_time) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
       """,
       [.text(record.id), .text(record.name), .text(record.pipeline), .text(record.pipelinePath),
        .text(record.definition), .text(record.status.rawValue), .text(record.input.serialized()),
        .double(record.startTime), SQLValue(record.owner), SQLValue(record.leaseUntil), SQLValue(record.parentId),
-       .int(record.leaseEpoch)])
+       .int(record.leaseEpoch), SQLValue(scheduledTime)])
   }
 
   public func commit(_ batch: CommitBatch) throws {

@@ -1,4 +1,5 @@
 import FlowCore
+import FlowDefinition
 import FlowExecutor
 import Foundation
 import Testing
@@ -313,6 +314,40 @@ import Testing
     #expect(try h.store.execution(new.record.id) == done)
     #expect(try h.events(done.id).map(\.type).first == .executionStarted)
     #expect(try h.events(done.id).last?.type == .executionSucceeded)
+  }
+
+  /// A new execution's creating commit does not wait for its end: in a long loop of Pass and Choice states it lands
+  /// after the first few hundred transitions (the first yield, or the journal's automatic flush), and before a Map
+  /// runs its iterations.
+  @Test func aNewExecutionIsCreatedBeforeALongLoopOrAMapEnds() async throws {
+    let h = try Harness()
+    let flow = h.executor()
+    let loop = try h.pipeline("""
+      StartAt: Init
+      States:
+        Init: {Type: Pass, Result: 0, ResultPath: $.i, Next: Loop}
+        Loop: {Type: Pass, Parameters: {"i.$": "States.MathAdd($.i, 1)"}, Next: Check}
+        Check: {Type: Choice, Choices: [{Variable: $.i, NumericLessThan: 400, Next: Loop}], Default: Done}
+        Done: {Type: Succeed}
+      """)
+    let map = try h.pipeline("""
+      StartAt: M
+      States:
+        M: {Type: Map, ItemsPath: $.items, ItemProcessor: {StartAt: P, States: {P: {Type: Pass, End: true}}}, End: true}
+      """)
+    let runs: [(Pipeline, JSONValue)] = [(loop, .emptyObject), (map, ["items": [1, 2, 3]])]
+    for (pipeline, input) in runs {
+      let new = try flow.prepare(pipeline, input: input)
+      let atCreation = Locked<[HistoryEvent]>([])
+      let done = try await flow.run(new: new, pipeline: pipeline) { _ in
+        atCreation.withLock { $0 = (try? h.store.events(of: new.record.id, after: 0)) ?? [] }
+      }
+      #expect(done.status == .succeeded)
+      let all = try h.events(done.id)
+      #expect(atCreation.value.first?.type == .executionStarted)
+      #expect(atCreation.value.count < all.count / 2, "\(atCreation.value.count) of \(all.count) events at the creation")
+      #expect(!atCreation.value.contains { $0.type == .mapIterationStarted || $0.type == .executionSucceeded })
+    }
   }
 
   /// Nothing acts before the creating commit lands: a Task state first commits the new execution, then runs; a

@@ -96,34 +96,7 @@ struct PostgresStoreTests {
   /// (SIGSTOP) past its lease, `flow resume` takes over and finishes, and the thawed owner's next commit is refused by
   /// `flow_commit`'s fence: it performs no further effect and exits saying so.
   @Test func aFrozenOwnerThatLostItsLeaseStopsWithoutActing() throws {
-    let store = try PostgresTestURL.fresh()
-    let crash = CrashResumeTests()
-    let directory = try temporaryDirectory()
-    try directory.write("""
-      StartAt: A
-      States:
-        A: {Type: Task, Resource: flow:exec, Parameters: {Command: [sh, -c, 'echo A >> log; sleep 1; echo 1']}, Next: B}
-        B: {Type: Task, Resource: flow:exec, Parameters: {Command: [sh, -c, 'echo B >> log; echo 2']}, End: true}
-      """, to: "p.yaml")
-    let environment = ["FLOW_LEASE_SECONDS": "1"]
-    let owner = try FlowBinary.start(["run", "p.yaml", "--json", "--store", store, "--quiet"], in: directory, environment: environment)
-    let deadline = Date().addingTimeInterval(20)
-    while !crash.logLines(directory).contains("A") && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-    kill(owner.processIdentifier, SIGSTOP)
-    Thread.sleep(forTimeInterval: 2)  // the frozen owner's lease (1 s) runs out
-    let listed = try JSONValue(parsing: FlowBinary.run(["status", "--json", "--store", store], in: directory).stdout)
-    let id = try #require(listed.arrayValue?.first?["executionId"]?.stringValue)
-    let resumed = try FlowBinary.run(["resume", id, "--json", "--store", store, "--quiet"], in: directory, environment: environment)
-    #expect(resumed.json?["status"] == "SUCCEEDED", "\(resumed.stderr)")
-    kill(owner.processIdentifier, SIGCONT)
-    owner.waitUntilExit()
-    let stderr = String(decoding: (owner.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-    #expect(owner.terminationStatus != 0)
-    #expect(stderr.contains("lease"), "the old owner said: \(stderr)")
-    #expect(crash.logLines(directory).filter { $0 == "B" }.count == 1, "B ran more than once: \(crash.logLines(directory))")
-    let history = try JSONValue(parsing: FlowBinary.run(["history", id, "--json", "--store", store], in: directory).stdout)
-    #expect(history["events"]?.arrayValue?.filter { $0["type"] == "ExecutionSucceeded" }.count == 1)
-    crash.expectNoRecordedSuccessRanAgain(history)
+    try TakeOverTests().expectAFrozenOwnerStopsWithoutActing(store: try PostgresTestURL.fresh())
   }
 
   /// `flow run --detach` hands the execution to a background `flow resume` on the same server; its log is in

@@ -119,6 +119,11 @@ import Testing
   /// The owner is frozen (SIGSTOP) past its lease; `flow resume` takes over and finishes; the old owner, thawed,
   /// finds its lease gone, performs no further effect and exits with a clear message.
   @Test func aFrozenOwnerThatLostItsLeaseStopsWithoutActing() throws {
+    try expectAFrozenOwnerStopsWithoutActing(store: "flow.db")
+  }
+
+  /// The frozen-owner scenario on `store` (a SQLite path, or a PostgreSQL URL: `PostgresStoreTests`).
+  func expectAFrozenOwnerStopsWithoutActing(store: String) throws {
     let directory = try temporaryDirectory()
     try directory.write("""
       StartAt: A
@@ -127,22 +132,24 @@ import Testing
         B: {Type: Task, Resource: flow:exec, Parameters: {Command: [sh, -c, 'echo B >> log; echo 2']}, End: true}
       """, to: "p.yaml")
     let environment = ["FLOW_LEASE_SECONDS": "1"]
-    let owner = try FlowBinary.start(["run", "p.yaml", "--json", "--store", "flow.db", "--quiet"], in: directory, environment: environment)
+    let owner = try FlowBinary.start(["run", "p.yaml", "--json", "--store", store, "--quiet"], in: directory, environment: environment)
     waitFor { lines(directory).contains("A") }
     kill(owner.processIdentifier, SIGSTOP)
     Thread.sleep(forTimeInterval: 2)  // the frozen owner's lease (1 s) runs out
-    let id = try onlyExecution(in: directory)
-    let resumed = try FlowBinary.run(["resume", id, "--json", "--store", "flow.db", "--quiet"], in: directory, environment: environment)
-    #expect(resumed.json?["status"] == "SUCCEEDED")
+    let listed = try JSONValue(parsing: FlowBinary.run(["status", "--json", "--store", store], in: directory).stdout)
+    let id = try #require(listed.arrayValue?.first?["executionId"]?.stringValue)
+    let resumed = try FlowBinary.run(["resume", id, "--json", "--store", store, "--quiet"], in: directory, environment: environment)
+    #expect(resumed.json?["status"] == "SUCCEEDED", "\(resumed.stderr)")
     kill(owner.processIdentifier, SIGCONT)
     owner.waitUntilExit()
     let stderr = String(decoding: (owner.standardError as! Pipe).fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     #expect(owner.terminationStatus != 0)
     #expect(stderr.contains("lease"), "the old owner said: \(stderr)")
     #expect(lines(directory).filter { $0 == "B" }.count == 1, "B ran more than once: \(lines(directory))")
-    let events = try history(id, in: directory)
-    #expect(events.filter { $0["type"] == "ExecutionSucceeded" }.count == 1)
-    let status = try JSONValue(parsing: FlowBinary.run(["status", id, "--json", "--store", "flow.db"], in: directory).stdout)
+    let history = try JSONValue(parsing: FlowBinary.run(["history", id, "--json", "--store", store], in: directory).stdout)
+    #expect(history["events"]?.arrayValue?.filter { $0["type"] == "ExecutionSucceeded" }.count == 1)
+    CrashResumeTests().expectNoRecordedSuccessRanAgain(history)
+    let status = try JSONValue(parsing: FlowBinary.run(["status", id, "--json", "--store", store], in: directory).stdout)
     #expect(status["status"] == "SUCCEEDED")
   }
 }
