@@ -19,6 +19,10 @@ public protocol ExecutionStore: Sendable {
   func scopes(of executionId: String) throws -> [ScopeRecord]
   /// The history of an execution in order, from event `after + 1`.
   func events(of executionId: String, after: Int) throws -> [HistoryEvent]
+  /// One page of an execution's history, read in the store's query (GetExecutionHistory): up to `limit` events
+  /// following event `position` in reading order: ids above it in order, or with `reverse` ids below it, newest
+  /// first. A nil `position` starts at the first event (or with `reverse`, the last).
+  func events(of executionId: String, following position: Int?, reverse: Bool, limit: Int) throws -> [HistoryEvent]
   /// The id of the execution's last event (0 when none).
   func lastEventId(of executionId: String) throws -> Int
 

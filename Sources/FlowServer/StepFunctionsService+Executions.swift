@@ -154,9 +154,8 @@ extension StepFunctionsService {
       guard let id = Int(position) else { throw StepFunctionsError("InvalidToken", "Invalid Token: '\(position)'") }
       after = id
     }
-    var events = try store.events(of: record.id, after: 0)
-    if reverse { events.reverse() }
-    if let after { events = events.filter { reverse ? $0.id < after : $0.id > after } }
+    // One more than the page, to know whether a next page follows.
+    let events = try store.events(of: record.id, following: after, reverse: reverse, limit: size + 1)
     let page = events.prefix(size)
     var response: JSONObject = ["events": .array(page.map { event in
       var json = Self.eventJSON(event, includeData: includeData)

@@ -251,11 +251,19 @@ public final class SQLiteStore: ExecutionStore, Sendable {
   }
 
   public func events(of executionId: String, after: Int) throws -> [HistoryEvent] {
+    try readEvents("WHERE execution_id = ? AND id > ? ORDER BY id", [.text(executionId), .int(after)])
+  }
+
+  public func events(of executionId: String, following position: Int?, reverse: Bool, limit: Int) throws -> [HistoryEvent] {
+    let bound = position ?? (reverse ? Int.max : 0)
+    return try readEvents(reverse ? "WHERE execution_id = ? AND id < ? ORDER BY id DESC LIMIT ?"
+                                  : "WHERE execution_id = ? AND id > ? ORDER BY id LIMIT ?",
+                          [.text(executionId), .int(bound), .int(max(0, limit))])
+  }
+
+  private func readEvents(_ condition: String, _ parameters: [SQLValue]) throws -> [HistoryEvent] {
     try reading { db in
-      try db.query(
-        "SELECT id, previous_id, type, timestamp, details FROM events WHERE execution_id = ? AND id > ? ORDER BY id",
-        [.text(executionId), .int(after)]
-      ) {
+      try db.query("SELECT id, previous_id, type, timestamp, details FROM events \(condition)", parameters) {
         try HistoryEvent(id: $0.int(0), previousId: $0.int(1), storedType: $0.text(2), timestamp: $0.double(3),
                          storedDetails: try $0.json(4) ?? .null)
       }

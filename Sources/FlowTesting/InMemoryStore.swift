@@ -32,6 +32,11 @@ public final class InMemoryStore: ExecutionStore, Sendable {
   public func events(of executionId: String, after: Int) throws -> [HistoryEvent] {
     tables.withLock { ($0.events[executionId] ?? []).filter { $0.id > after } }
   }
+  public func events(of executionId: String, following position: Int?, reverse: Bool, limit: Int) throws -> [HistoryEvent] {
+    let all = try events(of: executionId, after: 0)
+    let following = reverse ? all.reversed().filter { $0.id < (position ?? .max) } : all.filter { $0.id > (position ?? 0) }
+    return Array(following.prefix(max(0, limit)))
+  }
   public func lastEventId(of executionId: String) throws -> Int { tables.withLock { $0.events[executionId]?.last?.id ?? 0 } }
   public func acquireLease(_ executionId: String, owner: String, until: Double, now: Double) throws -> LeaseFence? {
     tables.withLock { $0.acquireLease(executionId, owner: owner, until: until, now: now) }

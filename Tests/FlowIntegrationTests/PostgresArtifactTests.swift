@@ -61,7 +61,7 @@ struct PostgresArtifactTests {
     try FileManager.default.removeItem(at: hostA)
     #expect(!FileManager.default.fileExists(atPath: hostB.appendingPathComponent(".flow/artifacts").path))
 
-    let port = try PostgresServerAPITests.RunningServer.freePort()
+    let port = try RunningServer.freePort()
     let log = hostB.appendingPathComponent("serve.log")
     FileManager.default.createFile(atPath: log.path, contents: nil)
     let serve = Process()

@@ -44,6 +44,32 @@ import Testing
     #expect(try store.lastEventId(of: r.id) == 1)
   }
 
+  /// A page of history is read in the store's query, forwards or backwards from a position, and only the
+  /// execution's own events: paging through it gives the whole history once, in either order.
+  @Test(arguments: Kind.available) func readsTheHistoryByPages_forwardsAndBackwards(_ kind: Kind) throws {
+    let store = try store(kind)
+    let (r, other) = (record(), record())
+    let events = (1...25).map { HistoryEvent(id: $0, previousId: $0 - 1, type: .passStateEntered, timestamp: Double($0)) }
+    try store.create(r, events: events, scopes: [])
+    try store.create(other, events: events, scopes: [])
+    #expect(try store.events(of: r.id, following: nil, reverse: false, limit: 3).map(\.id) == [1, 2, 3])
+    #expect(try store.events(of: r.id, following: 3, reverse: false, limit: 3).map(\.id) == [4, 5, 6])
+    #expect(try store.events(of: r.id, following: nil, reverse: true, limit: 3).map(\.id) == [25, 24, 23])
+    #expect(try store.events(of: r.id, following: 23, reverse: true, limit: 3).map(\.id) == [22, 21, 20])
+    #expect(try store.events(of: r.id, following: 24, reverse: false, limit: 10).map(\.id) == [25])
+    #expect(try store.events(of: r.id, following: 1, reverse: true, limit: 10).isEmpty)
+    #expect(try store.events(of: "missing", following: nil, reverse: false, limit: 10).isEmpty)
+    for reverse in [false, true] {
+      var read: [HistoryEvent] = []
+      while true {
+        let page = try store.events(of: r.id, following: read.last?.id, reverse: reverse, limit: 4)
+        if page.isEmpty { break }
+        read += page
+      }
+      #expect(read == (reverse ? events.reversed() : events))
+    }
+  }
+
   @Test(arguments: Kind.available) func findsAnExecutionByAShortName(_ kind: Kind) throws {
     let store = try store(kind)
     let r = record(name: "abc")
