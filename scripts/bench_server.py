@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark: `flow server` against a do-nothing server answering canned responses, side by side in one run.
 
-Usage: bench_server.py FLOW_BINARY [--threads 8] [--seconds 10]
+Usage: bench_server.py FLOW_BINARY [--threads 8] [--seconds 10] [--load-nice N]
 
 boto3 from THREADS client threads, each in a loop: StartExecution of a three-state Pass machine, then
 DescribeExecution until it has ended. Against (a) `flow server` (build it with `swift build -c release`) on a fresh
@@ -15,6 +15,10 @@ milliseconds on 2 cores even against the canned server). Alongside them, a probe
 HTTP StartExecution (keep-alive, unsigned: the benchmark's server has no keys) every 20 ms and reports its
 p50/p99 (`probe_start_p50_ms`, `probe_start_p99_ms`): the server's StartExecution latency under that load, as a
 light client sees it.
+
+On a small machine the load shares the server's cores: `--load-nice N` runs the boto3 threads (not the probe, not
+either server) at CPU priority N (nice), so they take what the server leaves, as clients on other hosts would, while
+still keeping it busy. Both targets are measured alike; the output says which priority the load had.
 """
 import http.client
 import argparse
@@ -111,7 +115,7 @@ def probe(port, seconds, results):
     results.put((sorted(latencies), failures))
 
 
-def run_clients(url, threads, seconds):
+def run_clients(url, threads, seconds, load_nice=0):
     clients = [boto3.client("stepfunctions", endpoint_url=url, region_name="us-east-1", aws_access_key_id="AKIDBENCH",
                             aws_secret_access_key="bench", config=Config(retries={"max_attempts": 1},
                                                                          max_pool_connections=threads))
@@ -124,6 +128,9 @@ def run_clients(url, threads, seconds):
 
     def loop(index):
         sfn = clients[index]
+        if load_nice:
+            # Linux: a thread's own priority (the process's other threads, and the probe, keep theirs).
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), load_nice)
         mine = []
         try:
             while time.perf_counter() < stop_at:
@@ -182,6 +189,7 @@ def main():
     parser.add_argument("flow")
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--load-nice", type=int, default=0, help="CPU priority (nice) of the boto3 load threads")
     args = parser.parse_args()
     results = {}
 
@@ -189,9 +197,9 @@ def main():
     canned = Process(target=serve_canned, args=(port,), daemon=True)
     canned.start()
     wait_for_port(port)
-    results["canned"] = run_clients(f"http://127.0.0.1:{port}", args.threads, args.seconds)
+    results["canned"] = run_clients(f"http://127.0.0.1:{port}", args.threads, args.seconds, args.load_nice)
     canned.terminate()
-    print(json.dumps({"target": "canned", "threads": args.threads, **results["canned"]}), flush=True)
+    print(json.dumps({"target": "canned", "threads": args.threads, "load_nice": args.load_nice, **results["canned"]}), flush=True)
 
     work = tempfile.mkdtemp(prefix="flow-bench-server-")
     port = free_port()
@@ -202,14 +210,14 @@ def main():
                               stdout=subprocess.DEVNULL, stderr=open(os.path.join(work, "server.log"), "wb"))
     try:
         wait_for_port(port, server)
-        results["flow"] = run_clients(f"http://127.0.0.1:{port}", args.threads, args.seconds)
+        results["flow"] = run_clients(f"http://127.0.0.1:{port}", args.threads, args.seconds, args.load_nice)
         cpu = server_cpu_seconds(server.pid)
         if cpu is not None and results["flow"]["executions"]:
             results["flow"]["server_cpu_ms_per_execution"] = round(cpu * 1000 / results["flow"]["executions"], 2)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    print(json.dumps({"target": "flow", "threads": args.threads, **results["flow"]}), flush=True)
+    print(json.dumps({"target": "flow", "threads": args.threads, "load_nice": args.load_nice, **results["flow"]}), flush=True)
     ratio = results["flow"]["calls_per_second"] / max(results["canned"]["calls_per_second"], 1e-9)
     executions = results["flow"]["executions_per_second"] / max(results["canned"]["executions_per_second"], 1e-9)
     p99 = results["flow"]["probe_start_p99_ms"]
