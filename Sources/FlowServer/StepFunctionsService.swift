@@ -155,7 +155,7 @@ public final class StepFunctionsService: Sendable {
     func pageSize(standard: Int = 100) throws(StepFunctionsError) -> Int {
       let size = try int("maxResults") ?? 0
       guard (0...1000).contains(size) else {
-        throw .validation("1 validation error detected: Value '\(size)' at 'maxResults' failed to satisfy constraint: Member must have value less than or equal to 1000")
+        throw .validation("1 validation error detected: Value '\(size)' at 'maxResults' failed to satisfy constraint: Member must have value \(size < 0 ? "greater than or equal to 0" : "less than or equal to 1000")")
       }
       return size == 0 ? standard : size
     }

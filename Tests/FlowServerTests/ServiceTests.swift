@@ -123,6 +123,19 @@ import Testing
     #expect(await error("DescribeStateMachine", ["stateMachineArn": "arn:aws:states:elsewhere:1:stateMachine:x"]) == "InvalidArn")
   }
 
+  /// `maxResults` outside 0…1000 is AWS's ValidationException, naming the bound it breaks.
+  @Test func maxResultsOutOfRangeNamesTheBoundItBreaks() async throws {
+    for (value, bound) in [(-1, "greater than or equal to 0"), (1001, "less than or equal to 1000")] {
+      do {
+        _ = try await call("ListStateMachines", ["maxResults": .int(value)])
+        Issue.record("maxResults \(value) was accepted")
+      } catch {
+        #expect(error.type == "ValidationException")
+        #expect(error.message == "1 validation error detected: Value '\(value)' at 'maxResults' failed to satisfy constraint: Member must have value \(bound)")
+      }
+    }
+  }
+
   @Test func createStateMachineStoresItsTags() async throws {
     let created = try await call("CreateStateMachine", [
       "name": "tagged", "definition": .string(Self.pass), "roleArn": .string(Self.role),
