@@ -49,10 +49,15 @@ final class RunningServer: @unchecked Sendable {
 
   var output: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
+  /// Sends `AWSStepFunctions.ACTION` with `body` and returns the reply, whatever its status.
+  func send(_ action: String, _ body: JSONValue) async throws -> HTTPClient.Reply {
+    try await client.post("/", body: body.serialized(), contentType: "application/x-amz-json-1.0",
+                          headers: ["X-Amz-Target": "AWSStepFunctions.\(action)"])
+  }
+
   /// Calls `AWSStepFunctions.ACTION` with `body`, expecting 200.
   func call(_ action: String, _ body: JSONValue) async throws -> JSONValue {
-    let reply = try await client.post("/", body: body.serialized(), contentType: "application/x-amz-json-1.0",
-                                      headers: ["X-Amz-Target": "AWSStepFunctions.\(action)"])
+    let reply = try await send(action, body)
     guard reply.status == 200 else {
       throw HTTPClient.Failure(description: "\(action) answered \(reply.status): \(reply.text)\nserver log:\n\(output)")
     }

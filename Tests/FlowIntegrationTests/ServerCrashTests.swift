@@ -56,9 +56,7 @@ import Testing
     let arn = { (name: String) in "arn:aws:states:local:000000000000:execution:paused:\(name)" }
     var existing = started
     for name in cutOff.withLock({ $0 }) {
-      let reply = try await second.client.post("/", body: JSONValue.object(["executionArn": .string(arn(name))]).serialized(),
-                                               contentType: "application/x-amz-json-1.0",
-                                               headers: ["X-Amz-Target": "AWSStepFunctions.DescribeExecution"])
+      let reply = try await second.send("DescribeExecution", ["executionArn": .string(arn(name))])
       if reply.status == 200 {
         existing.append(name)
       } else {
